@@ -1,0 +1,31 @@
+namespace LlmPlatform.Data.Entities;
+
+/// <summary>One turn of a conversation.</summary>
+public sealed class Message
+{
+    /// <summary>Database-assigned and increasing, so it also orders a conversation's messages.</summary>
+    public long Id { get; set; }
+    public Guid ConversationId { get; set; }
+    public Conversation? Conversation { get; set; }
+    public MessageRole Role { get; set; }
+    public string Content { get; set; } = "";
+    public int? TokenCount { get; set; }
+    public FinishReason? FinishReason { get; set; }
+    public Guid? GenerationId { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public enum MessageRole
+{
+    System,
+    User,
+    Assistant,
+}
+
+public enum FinishReason
+{
+    Stop,
+    Length,
+    Cancelled,
+    Error,
+}

@@ -1,0 +1,31 @@
+namespace LlmPlatform.Data.Entities;
+
+/// <summary>One row per generation, whatever ended it: what it cost and how fast it was.</summary>
+public sealed class UsageEvent
+{
+    public Guid Id { get; set; }
+    public Guid GenerationId { get; set; }
+    public string Provider { get; set; } = "";
+    public string Model { get; set; } = "";
+    public Guid? PersonaId { get; set; }
+    public Guid? ConversationId { get; set; }
+    public Guid UserId { get; set; }
+    public int PromptTokens { get; set; }
+    public int CompletionTokens { get; set; }
+
+    /// <summary>True when the provider reported no usage and the tokens were counted here.</summary>
+    public bool TokensEstimated { get; set; }
+    public int LatencyMs { get; set; }
+    public int? TimeToFirstTokenMs { get; set; }
+    public GenerationStatus Status { get; set; }
+    public bool Cached { get; set; }
+    public decimal Cost { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public enum GenerationStatus
+{
+    Completed,
+    Cancelled,
+    Failed,
+}

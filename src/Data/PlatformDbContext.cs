@@ -1,0 +1,85 @@
+using LlmPlatform.Data.Entities;
+using LlmPlatform.Data.Seeding;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace LlmPlatform.Data;
+
+/// <summary>
+/// The platform's model. Each database has its own subclass (<see cref="SqlitePlatformDbContext"/>,
+/// <see cref="PostgresPlatformDbContext"/>) only so that each keeps its own migrations; code asks for this type.
+/// </summary>
+public abstract class PlatformDbContext(DbContextOptions options)
+    : IdentityDbContext<PlatformUser, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Persona> Personas => Set<Persona>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
+    public DbSet<AnalyticsEvent> AnalyticsEvents => Set<AnalyticsEvent>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // Enums as their names: readable in either database and safe against reordering.
+        configurationBuilder.Properties<MessageRole>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<FinishReason>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<GenerationStatus>().HaveConversion<string>().HaveMaxLength(16);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Persona>(persona =>
+        {
+            persona.Property(p => p.Name).HasMaxLength(Persona.NameMaxLength);
+            persona.Property(p => p.Description).HasMaxLength(Persona.DescriptionMaxLength);
+            persona.Property(p => p.SystemPrompt).HasMaxLength(Persona.SystemPromptMaxLength);
+            persona.Property(p => p.DefaultProvider).HasMaxLength(Persona.ProviderMaxLength);
+            persona.Property(p => p.DefaultModel).HasMaxLength(Persona.ModelMaxLength);
+            persona.HasOne(p => p.Owner).WithMany().HasForeignKey(p => p.OwnerId).OnDelete(DeleteBehavior.Cascade);
+            persona.HasIndex(p => new { p.OwnerId, p.UpdatedAt });
+            persona.HasIndex(p => p.Name);
+            persona.HasData(BuiltInPersonas.All);
+        });
+
+        builder.Entity<Conversation>(conversation =>
+        {
+            conversation.Property(c => c.Title).HasMaxLength(Conversation.TitleMaxLength);
+            conversation.HasOne(c => c.Persona).WithMany().HasForeignKey(c => c.PersonaId).OnDelete(DeleteBehavior.SetNull);
+            conversation.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.Cascade);
+            conversation.HasIndex(c => new { c.OwnerId, c.UpdatedAt });
+            conversation.HasIndex(c => c.PersonaId);
+        });
+
+        builder.Entity<Message>(message =>
+        {
+            message.HasOne(m => m.Conversation).WithMany(c => c.Messages)
+                .HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+            // Pages of a conversation's messages are read by (conversation, id).
+            message.HasIndex(m => new { m.ConversationId, m.Id });
+            message.HasIndex(m => m.GenerationId);
+        });
+
+        builder.Entity<UsageEvent>(usage =>
+        {
+            usage.Property(u => u.Provider).HasMaxLength(Persona.ProviderMaxLength);
+            usage.Property(u => u.Model).HasMaxLength(Persona.ModelMaxLength);
+            usage.Property(u => u.Cost).HasPrecision(18, 8);
+            usage.HasIndex(u => u.GenerationId).IsUnique();
+            usage.HasIndex(u => new { u.UserId, u.CreatedAt });
+            usage.HasIndex(u => new { u.Provider, u.Model, u.CreatedAt });
+        });
+
+        builder.Entity<AnalyticsEvent>(analytics =>
+        {
+            analytics.Property(a => a.Name).HasMaxLength(AnalyticsEvent.NameMaxLength);
+            analytics.HasIndex(a => new { a.Name, a.CreatedAt });
+            analytics.HasIndex(a => new { a.UserId, a.CreatedAt });
+        });
+
+        builder.Entity<PlatformUser>().HasData(LocalUser.Entity);
+    }
+}

@@ -1,0 +1,18 @@
+using LlmPlatform.Data;
+using LlmPlatform.Graph.Health;
+using LlmPlatform.Graph.Schema;
+using LlmPlatform.Graph.Transport;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddData();
+builder.AddSchema();
+builder.AddTransports();
+builder.AddHealth();
+
+var app = builder.Build();
+app.MapTransports("/graphql");
+app.MapHealth();
+await app.RunAsync();
+
+/// <summary>The entry point, visible to tests that host the app in-process.</summary>
+public partial class Program;

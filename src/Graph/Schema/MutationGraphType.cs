@@ -1,0 +1,16 @@
+using GraphQL.Types;
+using LlmPlatform.Graph.Conversations;
+using LlmPlatform.Graph.Personas;
+
+namespace LlmPlatform.Graph.Schema;
+
+public sealed class MutationGraphType : ObjectGraphType
+{
+    public MutationGraphType()
+    {
+        Name = "Mutation";
+        Description = "Everything a client can change. Each mutation takes one `input` and returns a payload with `userErrors`.";
+        this.AddPersonaMutations();
+        this.AddConversationMutations();
+    }
+}

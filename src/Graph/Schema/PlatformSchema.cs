@@ -1,0 +1,20 @@
+using GraphQL.Types;
+using LlmPlatform.Graph.Conversations;
+using LlmPlatform.Graph.Personas;
+
+namespace LlmPlatform.Graph.Schema;
+
+public sealed class PlatformSchema : GraphQL.Types.Schema
+{
+    public PlatformSchema(IServiceProvider services, QueryGraphType query, MutationGraphType mutation)
+        : base(services)
+    {
+        Description = "LlmPlatform: personas, conversations and generations over any LLM provider.";
+        Query = query;
+        Mutation = mutation;
+        // Types reachable only through the Node interface must be named here.
+        RegisterType(typeof(PersonaGraphType));
+        RegisterType(typeof(ConversationGraphType));
+        RegisterType(typeof(MessageGraphType));
+    }
+}

@@ -1,0 +1,17 @@
+using GraphQL.Types;
+using LlmPlatform.Graph.Conversations;
+using LlmPlatform.Graph.Personas;
+
+namespace LlmPlatform.Graph.Schema;
+
+public sealed class QueryGraphType : ObjectGraphType
+{
+    public QueryGraphType()
+    {
+        Name = "Query";
+        Description = "Everything a client can read.";
+        this.AddNodeQueries();
+        this.AddPersonaQueries();
+        this.AddConversationQueries();
+    }
+}

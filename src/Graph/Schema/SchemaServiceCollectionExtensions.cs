@@ -1,0 +1,79 @@
+using GraphQL;
+using GraphQL.Execution;
+using GraphQL.Types;
+using GraphQL.Validation.Complexity;
+using GraphQL.Validation.Rules.Custom;
+using LlmPlatform.Graph.Conversations;
+using LlmPlatform.Graph.Personas;
+using LlmPlatform.Graph.Schema.Paging;
+using LlmPlatform.Graph.Users;
+using Microsoft.Extensions.Options;
+
+namespace LlmPlatform.Graph.Schema;
+
+public static class SchemaServiceCollectionExtensions
+{
+    /// <summary>The GraphQL schema, its engine settings and limits, and the services its resolvers use.</summary>
+    public static IHostApplicationBuilder AddSchema(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<GraphQLOptions>().BindConfiguration(GraphQLOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddScoped<CurrentUser>();
+        services.AddPersonas();
+        services.AddConversations();
+
+        var isDevelopment = builder.Environment.IsDevelopment();
+        services.AddGraphQL(graphql => graphql
+            .AddSchema<PlatformSchema>()
+            .AddGraphTypes(typeof(PlatformSchema).Assembly)
+            .AddSystemTextJson()
+            .AddValidationRule<AliasLimitValidationRule>()
+            // Complexity depends on the variables (`first: $n`), so it runs for cached documents too.
+            .AddValidationRule(sp => new ComplexityValidationRule(ComplexityLimits(sp)), useForCachedDocuments: true)
+            .ConfigureExecution<DocumentCache>()
+            .AddErrorInfoProvider((errors, sp) =>
+            {
+                var expose = sp.GetRequiredService<IOptions<GraphQLOptions>>().Value.ExposeExceptionDetails ?? isDevelopment;
+                errors.ExposeExceptionDetails = expose;
+                // Codes derived from exception types name our internals; only codes we set are shown.
+                errors.ExposeCodes = false;
+            })
+            .AddErrorInfoProvider(sp => new MaskingErrorInfoProvider(sp.GetRequiredService<IOptions<ErrorInfoProviderOptions>>().Value))
+            .ConfigureExecutionOptions(execution =>
+            {
+                var limits = execution.RequestServices!.GetRequiredService<IOptions<GraphQLOptions>>().Value;
+                execution.Timeout = limits.OperationTimeout;
+                execution.ThrowOnUnhandledException = false;
+            }));
+        return builder;
+    }
+
+    private static ComplexityOptions ComplexityLimits(IServiceProvider services)
+    {
+        var limits = services.GetRequiredService<IOptions<GraphQLOptions>>().Value;
+        return new ComplexityOptions { MaxDepth = limits.MaxDepth, MaxComplexity = limits.MaxComplexity };
+    }
+
+    private static void AddPersonas(this IServiceCollection services)
+    {
+        services.AddScoped<PersonaReader>();
+        services.AddScoped<PersonaCommands>();
+        services.AddScoped<PersonaByIdDataLoader>();
+        services.AddScoped<INodeResolver, PersonaNodeResolver>();
+    }
+
+    private static void AddConversations(this IServiceCollection services)
+    {
+        services.AddScoped<ConversationReader>();
+        services.AddScoped<ConversationCommands>();
+        services.AddScoped<ConversationByIdDataLoader>();
+        services.AddScoped<MessageByIdDataLoader>();
+        services.AddScoped<MessagesByConversationIdDataLoader>();
+        services.AddScoped<INodeResolver, ConversationNodeResolver>();
+        services.AddScoped<INodeResolver, MessageNodeResolver>();
+    }
+}

@@ -1,0 +1,45 @@
+using GraphQL.Types;
+
+namespace LlmPlatform.Graph.Schema;
+
+/// <summary>A problem with the caller's input, returned as data in a mutation payload; nothing was written.</summary>
+public sealed record UserError(string Message, string Code, IReadOnlyList<string>? Field = null)
+{
+    public static UserError Required(string field) =>
+        new($"{Capitalize(field)} is required.", UserErrorCodes.Required, ["input", field]);
+
+    public static UserError TooLong(string field, int max) =>
+        new($"{Capitalize(field)} must be at most {max} characters.", UserErrorCodes.TooLong, ["input", field]);
+
+    public static UserError OutOfRange(string field, string range) =>
+        new($"{Capitalize(field)} must be {range}.", UserErrorCodes.OutOfRange, ["input", field]);
+
+    public static UserError NotFound(string field, string what) =>
+        new($"No {what} has this id.", UserErrorCodes.NotFound, ["input", field]);
+
+    private static string Capitalize(string field) => char.ToUpperInvariant(field[0]) + field[1..];
+}
+
+/// <summary>The codes a <see cref="UserError"/> can carry; clients switch on them.</summary>
+public static class UserErrorCodes
+{
+    public const string Required = "REQUIRED";
+    public const string TooLong = "TOO_LONG";
+    public const string OutOfRange = "OUT_OF_RANGE";
+    public const string NotFound = "NOT_FOUND";
+    public const string ReadOnly = "READ_ONLY";
+    public const string Invalid = "INVALID";
+}
+
+public sealed class UserErrorGraphType : ObjectGraphType<UserError>
+{
+    public UserErrorGraphType()
+    {
+        Description = "A problem with the input of a mutation. The mutation changed nothing.";
+        Field(e => e.Message).Description("What is wrong, for a human.");
+        Field(e => e.Code).Description("What is wrong, for a program: REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, READ_ONLY or INVALID.");
+        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("field")
+            .Description("The path to the input field at fault, e.g. [\"input\", \"name\"]; null when no single field is.")
+            .Resolve(ctx => ctx.Source.Field);
+    }
+}
