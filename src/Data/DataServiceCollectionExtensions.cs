@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +15,7 @@ public static class DataServiceCollectionExtensions
     /// Registers the platform's database: PostgreSQL when <c>ConnectionStrings:Postgres</c> is set,
     /// else SQLite (<c>ConnectionStrings:Sqlite</c>, default a file beside the working directory).
     /// Code asks for <see cref="IDbContextFactory{PlatformDbContext}"/> or a scoped <see cref="PlatformDbContext"/>.
+    /// Every <see cref="IInterceptor"/> registered as a service is attached (telemetry, tests counting statements).
     /// </summary>
     public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
     {
@@ -25,13 +27,13 @@ public static class DataServiceCollectionExtensions
         var poolSize = builder.Configuration.GetSection(DataOptions.Section).Get<DataOptions>()?.PoolSize ?? new DataOptions().PoolSize;
         if (!string.IsNullOrWhiteSpace(postgres))
         {
-            services.AddPooledDbContextFactory<PostgresPlatformDbContext>(o => o.UseNpgsql(postgres), poolSize);
+            services.AddPooledDbContextFactory<PostgresPlatformDbContext>((sp, o) => o.UseNpgsql(postgres).AddInterceptors(sp.GetServices<IInterceptor>()), poolSize);
             services.AddPlatformContext<PostgresPlatformDbContext>(DatabaseKind.Postgres);
         }
         else
         {
             var sqlite = builder.Configuration.GetConnectionString("Sqlite") ?? DefaultSqliteConnectionString;
-            services.AddPooledDbContextFactory<SqlitePlatformDbContext>(o => o.UseSqlite(sqlite), poolSize);
+            services.AddPooledDbContextFactory<SqlitePlatformDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(sp.GetServices<IInterceptor>()), poolSize);
             services.AddPlatformContext<SqlitePlatformDbContext>(DatabaseKind.Sqlite);
         }
 

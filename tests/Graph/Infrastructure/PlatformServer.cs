@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LlmPlatform.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmPlatform.Graph.Tests.Infrastructure;
+
+/// <summary>
+/// The real server on Kestrel at 127.0.0.1 (a port the OS picks), over its own throwaway database.
+/// One instance serves one test class; tests create the data they need and compare counts before and after.
+/// </summary>
+public abstract class PlatformServer : IAsyncLifetime
+{
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+    private WebApplicationFactory<Program>? _factory;
+    private TestDatabase? _database;
+
+    /// <summary>Which database this server runs on: "SQLite" or "PostgreSQL".</summary>
+    public string DatabaseName => _database?.Name ?? "";
+
+    public SqlStatementCounter Sql { get; } = new();
+
+    public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The absolute GraphQL endpoint, for clients outside this process (node, benchmarks).</summary>
+    public Uri GraphQLEndpoint => new(Client.BaseAddress!, "/graphql");
+
+    public IServiceProvider Services => _factory!.Services;
+
+    protected abstract Task<TestDatabase> CreateDatabaseAsync();
+
+    /// <summary>Settings a derived server changes (limits, environment) before it starts.</summary>
+    protected void Set(string key, string? value) => _settings[key] = value;
+
+    protected virtual string Environment => "Testing";
+
+    public async Task InitializeAsync()
+    {
+        _database = await CreateDatabaseAsync();
+        var (key, value) = _database.ConnectionSetting;
+        _settings[key] = value;
+        _settings["Data:MigrateOnStartup"] = "true";
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment(Environment);
+            foreach (var (name, setting) in _settings)
+                web.UseSetting(name, setting);
+            web.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(Sql));
+        });
+        // 127.0.0.1 only: "localhost:0" binds IPv4 and IPv6 separately and can collide with another server.
+        _factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        _factory.StartServer();
+        Client = _factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_factory is not null)
+            await _factory.DisposeAsync();
+        if (_database is not null)
+            await _database.DisposeAsync();
+    }
+
+    /// <summary>POSTs an operation and returns the parsed response body; fails on a non-JSON answer.</summary>
+    public async Task<JsonObject> PostGraphQLAsync(string query, object? variables = null, string? operationName = null)
+    {
+        using var response = await PostGraphQLRawAsync(query, variables, operationName);
+        var body = await response.Content.ReadAsStringAsync();
+        return JsonNode.Parse(body)?.AsObject() ?? throw new InvalidOperationException($"Not a JSON object: {body}");
+    }
+
+    public Task<HttpResponseMessage> PostGraphQLRawAsync(string query, object? variables = null, string? operationName = null, string accept = "application/graphql-response+json")
+    {
+        var json = JsonSerializer.Serialize(new { query, variables, operationName });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+        return Client.SendAsync(request);
+    }
+
+    /// <summary>Runs <paramref name="read"/> on a fresh context of the server's database.</summary>
+    public async Task<T> ReadAsync<T>(Func<PlatformDbContext, Task<T>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        await using var db = await Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContextAsync();
+        return await read(db);
+    }
+
+    public Task<int> CountAsync<TEntity>() where TEntity : class => ReadAsync(db => db.Set<TEntity>().CountAsync());
+}
+
+public sealed class SqliteServer : PlatformServer
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.CreateSqlite());
+}
+
+public sealed class PostgresServer : PlatformServer
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
+}
