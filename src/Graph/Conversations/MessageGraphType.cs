@@ -34,6 +34,9 @@ public sealed class MessageRoleGraphType : EnumerationGraphType<MessageRole>
     {
         Name = "MessageRole";
         Description = "Who wrote a message.";
+        Values.FindByName("SYSTEM")!.Description = "The persona's instructions, sent before the conversation.";
+        Values.FindByName("USER")!.Description = "The person using the platform.";
+        Values.FindByName("ASSISTANT")!.Description = "The model.";
     }
 }
 
@@ -42,6 +45,10 @@ public sealed class FinishReasonGraphType : EnumerationGraphType<FinishReason>
     public FinishReasonGraphType()
     {
         Name = "FinishReason";
-        Description = "Why a generated message ended: STOP (complete), LENGTH (token limit), CANCELLED or ERROR.";
+        Description = "Why a generated message ended.";
+        Values.FindByName("STOP")!.Description = "The model finished its reply.";
+        Values.FindByName("LENGTH")!.Description = "The reply reached its token limit.";
+        Values.FindByName("CANCELLED")!.Description = "The generation was cancelled; the message holds what was generated until then.";
+        Values.FindByName("ERROR")!.Description = "The provider failed; the message holds what was generated until then.";
     }
 }

@@ -46,7 +46,7 @@ public abstract class PlatformServer : IAsyncLifetime
         _database = await CreateDatabaseAsync();
         var (key, value) = _database.ConnectionSetting;
         _settings[key] = value;
-        _settings["Data:MigrateOnStartup"] = "true";
+        _settings.TryAdd("Data:MigrateOnStartup", "true");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment(Environment);

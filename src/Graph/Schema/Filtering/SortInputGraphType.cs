@@ -15,6 +15,8 @@ public sealed class SortEnumGraphType : EnumerationGraphType<SortEnumType>
     {
         Name = "SortEnumType";
         Description = "The direction of a sort.";
+        Values.FindByName("ASC")!.Description = "Smallest, earliest or alphabetically first first.";
+        Values.FindByName("DESC")!.Description = "Largest, latest or alphabetically last first.";
     }
 }
 
