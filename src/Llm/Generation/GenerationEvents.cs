@@ -1,0 +1,43 @@
+namespace LlmPlatform.Llm.Generation;
+
+/// <summary>
+/// What happens to a generation, in order. Plain data, so any event stream (in memory, Redis) can carry it.
+/// </summary>
+public abstract record GenerationEvent(Guid GenerationId);
+
+/// <summary>The generation was accepted: where it writes and which provider and model answer.</summary>
+public sealed record GenerationStarted(
+    Guid GenerationId, Guid ConversationId, Guid? PersonaId, Guid OwnerId, long UserMessageId,
+    string Provider, string Model, DateTime StartedAt) : GenerationEvent(GenerationId);
+
+/// <summary>A piece of the reply. Indexes start at 0 and have no gaps, so a client can prove it lost nothing.</summary>
+public sealed record TokenChunk(Guid GenerationId, int Index, string Text) : GenerationEvent(GenerationId);
+
+/// <summary>The reply ended and was stored: completed, cut at the token limit, or cancelled.</summary>
+public sealed record GenerationCompleted(Guid GenerationId, long MessageId, GenerationUsage Usage) : GenerationEvent(GenerationId);
+
+/// <summary>The provider failed; what arrived before the failure was stored as the message.</summary>
+public sealed record GenerationFailed(Guid GenerationId, string Code, string Message, long? MessageId, GenerationUsage? Usage)
+    : GenerationEvent(GenerationId);
+
+/// <summary>Tokens, timing and cost of one generation.</summary>
+public sealed record GenerationUsage(
+    int PromptTokens, int CompletionTokens, bool Estimated, int LatencyMs, int? TimeToFirstTokenMs, decimal Cost)
+{
+    public int TotalTokens => PromptTokens + CompletionTokens;
+}
+
+/// <summary>Codes a <see cref="GenerationFailed"/> or a refused request carries.</summary>
+public static class GenerationErrorCodes
+{
+    public const string ProviderError = "PROVIDER_ERROR";
+    public const string ProviderUnavailable = "PROVIDER_UNAVAILABLE";
+    public const string NotFound = "NOT_FOUND";
+    public const string Required = "REQUIRED";
+    public const string TooLong = "TOO_LONG";
+    public const string OutOfRange = "OUT_OF_RANGE";
+    public const string UnknownProvider = "UNKNOWN_PROVIDER";
+    public const string UnknownModel = "UNKNOWN_MODEL";
+    public const string ReplayUnavailable = "REPLAY_UNAVAILABLE";
+    public const string FellBehind = "FELL_BEHIND";
+}

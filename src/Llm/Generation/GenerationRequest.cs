@@ -1,0 +1,14 @@
+namespace LlmPlatform.Llm.Generation;
+
+/// <summary>What a client asks to generate. Ids are already decoded; settings left null come from the persona.</summary>
+public sealed record GenerationRequest(
+    Guid? ConversationId, Guid? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens);
+
+/// <summary>Why a request was refused before any provider was called; nothing was written.</summary>
+public sealed record GenerationError(string Code, string Message, string? Field);
+
+/// <summary>The outcome of starting a generation: its first event, or the reasons it was refused.</summary>
+public sealed record GenerationStart(GenerationStarted? Started, IReadOnlyList<GenerationError> Errors)
+{
+    public static GenerationStart Refused(params GenerationError[] errors) => new(null, errors);
+}

@@ -1,0 +1,40 @@
+namespace LlmPlatform.Llm.Generation;
+
+/// <summary>
+/// Carries each generation's events, in order, to every viewer, however late it joins. Keeps a bounded
+/// number of recent events per generation so a viewer can resume after an index; one implementation per
+/// deployment shape (in memory for one instance, Redis Streams across instances).
+/// </summary>
+public interface IGenerationEventStream
+{
+    /// <summary>Opens the generation's stream with its first event.</summary>
+    ValueTask OpenAsync(GenerationStarted started, CancellationToken cancellationToken);
+
+    /// <summary>Appends a chunk or the final event (after which the stream is closed).</summary>
+    ValueTask AppendAsync(GenerationEvent generationEvent, CancellationToken cancellationToken);
+
+    /// <summary>The generation's first event, or null when no stream holds it (unknown or expired).</summary>
+    ValueTask<GenerationStarted?> FindAsync(Guid generationId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The events of a generation: from its start when <paramref name="afterIndex"/> is null, else the chunks
+    /// after that index and the final event. Ends after the final event. Throws
+    /// <see cref="GenerationStreamException"/> when it cannot give a gap-free sequence.
+    /// </summary>
+    IAsyncEnumerable<GenerationEvent> ReadAsync(Guid generationId, int? afterIndex, CancellationToken cancellationToken);
+}
+
+/// <summary>A stream cannot be read as asked: unknown, expired, or the reader fell behind the retained events.</summary>
+public sealed class GenerationStreamException : Exception
+{
+    public GenerationStreamException(string code, string message) : base(message) => Code = code;
+
+    public GenerationStreamException() : this(GenerationErrorCodes.NotFound, "No such generation.") { }
+
+    public GenerationStreamException(string message) : this(GenerationErrorCodes.NotFound, message) { }
+
+    public GenerationStreamException(string message, Exception innerException) : base(message, innerException) =>
+        Code = GenerationErrorCodes.NotFound;
+
+    public string Code { get; }
+}

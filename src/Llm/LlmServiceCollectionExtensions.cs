@@ -1,0 +1,30 @@
+using LlmPlatform.Llm.Chat;
+using LlmPlatform.Llm.Generation;
+using LlmPlatform.Llm.Providers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace LlmPlatform.Llm;
+
+public static class LlmServiceCollectionExtensions
+{
+    /// <summary>Providers (section <c>Llm</c>), the generation pipeline and its event stream (in memory).</summary>
+    public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton<TokenCounter>();
+        services.AddSingleton<ChatHistoryBuilder>();
+        services.AddSingleton<ActiveGenerations>();
+        services.AddSingleton<IGenerationEventStream, InMemoryGenerationEventStream>();
+        services.AddSingleton<GenerationService>();
+        services.AddHostedService<GenerationShutdown>();
+        return builder;
+    }
+}

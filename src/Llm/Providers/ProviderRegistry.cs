@@ -1,0 +1,73 @@
+using LlmPlatform.Llm.Providers.Echo;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Connectors.AzureOpenAI;
+using Microsoft.SemanticKernel.Connectors.OpenAI;
+using OllamaSharp;
+
+namespace LlmPlatform.Llm.Providers;
+
+/// <summary>The configured providers by name, each behind a Semantic Kernel chat completion service.</summary>
+public sealed class ProviderRegistry
+{
+    private readonly Dictionary<string, ChatProvider> _providers = new(StringComparer.OrdinalIgnoreCase);
+
+    public ProviderRegistry(IOptions<LlmOptions> options, IHttpClientFactory httpClients, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(httpClients);
+        var configured = new Dictionary<string, ProviderOptions>(options.Value.Providers, StringComparer.OrdinalIgnoreCase);
+        // Demos, tests and load tests run offline: echo is there unless its name is configured otherwise.
+        configured.TryAdd(LlmOptions.EchoProviderName, new ProviderOptions { Kind = ProviderKind.Echo });
+        foreach (var (name, provider) in configured)
+        {
+            if (provider.Models.Count == 0)
+                provider.Models[provider.Kind == ProviderKind.Echo ? EchoChatCompletionService.DefaultModel : "default"] = new ModelOptions();
+            _providers[name] = new ChatProvider(name, provider, model => Create(name, provider, model, httpClients, clock));
+        }
+        DefaultProvider = options.Value.DefaultProvider;
+    }
+
+    public string DefaultProvider { get; }
+
+    public IEnumerable<ChatProvider> All => _providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal);
+
+    public ChatProvider? Find(string name) => _providers.GetValueOrDefault(name);
+
+    /// <summary>The name of the HTTP client a provider's calls go through (timeouts and resilience hang on it).</summary>
+    public static string HttpClientName(string provider) => "llm:" + provider;
+
+    private static IChatCompletionService Create(
+        string name, ProviderOptions provider, string model, IHttpClientFactory httpClients, TimeProvider clock)
+    {
+        HttpClient Http()
+        {
+            var client = httpClients.CreateClient(HttpClientName(name));
+            client.Timeout = provider.Timeout;
+            return client;
+        }
+
+        return provider.Kind switch
+        {
+            ProviderKind.Echo => new EchoChatCompletionService(provider, clock),
+            ProviderKind.OpenAI => provider.Endpoint is { } endpoint
+                ? new OpenAIChatCompletionService(model, endpoint, provider.ApiKey, httpClient: Http())
+                : new OpenAIChatCompletionService(model, provider.ApiKey!, httpClient: Http()),
+            ProviderKind.AzureOpenAI => new AzureOpenAIChatCompletionService(
+                deploymentName: model, endpoint: provider.Endpoint!.ToString(), apiKey: provider.ApiKey!, httpClient: Http()),
+            // Local servers (vLLM, llama.cpp, LM Studio, Ollama's /v1) often need no key, but the client insists on one.
+            ProviderKind.OpenAICompatible => new OpenAIChatCompletionService(
+                model, provider.Endpoint!, string.IsNullOrEmpty(provider.ApiKey) ? "unused" : provider.ApiKey, httpClient: Http()),
+            ProviderKind.Ollama => ((IChatClient)new OllamaApiClient(WithBase(Http(), provider.Endpoint!), model)).AsChatCompletionService(),
+            _ => throw new InvalidOperationException($"Provider {name} has an unknown kind."),
+        };
+    }
+
+    private static HttpClient WithBase(HttpClient client, Uri endpoint)
+    {
+        client.BaseAddress = endpoint;
+        return client;
+    }
+}

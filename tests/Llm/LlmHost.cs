@@ -1,0 +1,68 @@
+using LlmPlatform.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LlmPlatform.Llm.Tests;
+
+/// <summary>The data and LLM layers in a host of their own, over a throwaway SQLite file, started like the server starts them.</summary>
+public class LlmHost : IAsyncLifetime
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"llmplatform-llm-{Guid.NewGuid():N}.db");
+    private IHost? _host;
+
+    public IServiceProvider Services => _host!.Services;
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Settings for this host; the echo provider answers at once unless a test class says otherwise.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("Llm:Providers:echo:Kind", "Echo"),
+        new("Llm:Providers:echo:EchoTokenDelay", "00:00:00"),
+        new("Llm:Providers:echo:EchoReplyTokens", "12"),
+        new("Llm:Generation:CancelWhenUnwatchedAfter", "00:00:00"),
+    ];
+
+    public async Task InitializeAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Sqlite", $"Data Source={_path}"), .. Settings]);
+        builder.AddData();
+        builder.AddLlm();
+        _host = builder.Build();
+        await _host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+        SqliteConnection.ClearAllPools();
+        File.Delete(_path);
+    }
+
+    public async Task<T> ReadAsync<T>(Func<PlatformDbContext, Task<T>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        await using var db = await Get<IDbContextFactory<PlatformDbContext>>().CreateDbContextAsync();
+        return await read(db);
+    }
+}
+
+/// <summary>An echo provider slow enough to cancel mid-reply.</summary>
+public sealed class SlowEchoHost : LlmHost
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("Llm:Providers:echo:Kind", "Echo"),
+        new("Llm:Providers:echo:EchoTokenDelay", "00:00:00.050"),
+        new("Llm:Providers:echo:EchoReplyTokens", "1000"),
+        new("Llm:Generation:CancelWhenUnwatchedAfter", "00:00:00"),
+    ];
+}
