@@ -2,9 +2,11 @@ using LlmPlatform.Data;
 using LlmPlatform.Graph.Health;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Transport;
+using LlmPlatform.Llm;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddData();
+builder.AddLlm();
 builder.AddSchema();
 builder.AddTransports();
 builder.AddHealth();

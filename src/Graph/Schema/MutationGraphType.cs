@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
+using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
 
 namespace LlmPlatform.Graph.Schema;
@@ -12,5 +13,6 @@ public sealed class MutationGraphType : ObjectGraphType
         Description = "Everything a client can change. Each mutation takes one `input` and returns a payload with `userErrors`.";
         this.AddPersonaMutations();
         this.AddConversationMutations();
+        this.AddGenerationMutations();
     }
 }

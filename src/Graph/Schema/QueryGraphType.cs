@@ -1,6 +1,8 @@
 using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
+using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
+using LlmPlatform.Graph.Providers;
 
 namespace LlmPlatform.Graph.Schema;
 
@@ -13,5 +15,7 @@ public sealed class QueryGraphType : ObjectGraphType
         this.AddNodeQueries();
         this.AddPersonaQueries();
         this.AddConversationQueries();
+        this.AddGenerationQueries();
+        this.AddProviderQueries();
     }
 }

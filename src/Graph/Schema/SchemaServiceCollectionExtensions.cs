@@ -4,6 +4,7 @@ using GraphQL.Types;
 using GraphQL.Validation.Complexity;
 using GraphQL.Validation.Rules.Custom;
 using LlmPlatform.Graph.Conversations;
+using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
 using LlmPlatform.Graph.Schema.Paging;
 using LlmPlatform.Graph.Users;
@@ -25,6 +26,7 @@ public static class SchemaServiceCollectionExtensions
         services.AddScoped<CurrentUser>();
         services.AddPersonas();
         services.AddConversations();
+        services.AddGeneration();
 
         var isDevelopment = builder.Environment.IsDevelopment();
         services.AddGraphQL(graphql => graphql
@@ -64,6 +66,13 @@ public static class SchemaServiceCollectionExtensions
         services.AddScoped<PersonaCommands>();
         services.AddScoped<PersonaByIdDataLoader>();
         services.AddScoped<INodeResolver, PersonaNodeResolver>();
+    }
+
+    private static void AddGeneration(this IServiceCollection services)
+    {
+        services.AddScoped<GenerationReader>();
+        services.AddScoped<GenerationCommands>();
+        services.AddScoped<INodeResolver, GenerationNodeResolver>();
     }
 
     private static void AddConversations(this IServiceCollection services)

@@ -22,6 +22,9 @@ public sealed class ActiveGenerations
 
     internal Running? Find(Guid generationId) => _running.GetValueOrDefault(generationId);
 
+    /// <summary>True while the generation runs on this instance.</summary>
+    public bool IsRunning(Guid generationId) => _running.ContainsKey(generationId);
+
     /// <summary>Cancels a running generation of <paramref name="ownerId"/>; false when there is none.</summary>
     public bool Cancel(Guid generationId, Guid ownerId)
     {

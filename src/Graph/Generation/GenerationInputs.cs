@@ -1,0 +1,34 @@
+using GraphQL.Types;
+
+namespace LlmPlatform.Graph.Generation;
+
+public sealed record GenerateInput(
+    string? ConversationId, string? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens);
+
+public sealed class GenerateInputGraphType : InputObjectGraphType<GenerateInput>
+{
+    public GenerateInputGraphType()
+    {
+        Name = "GenerateInput";
+        Description = "A prompt to answer. Settings left out come from the persona, then from the provider.";
+        Field<IdGraphType>("conversationId").Description("The conversation to continue; a new one is started when not given.");
+        Field<IdGraphType>("personaId").Description("The persona to answer as; the conversation's, else the helpful assistant, when not given.");
+        Field(i => i.Prompt).Description("What to answer.");
+        Field(i => i.Provider, nullable: true).Description("The provider to use, by name (see `providers`); the persona's when not given.");
+        Field(i => i.Model, nullable: true).Description("The model to use, one the provider offers; the persona's or the provider's default when not given.");
+        Field(i => i.Temperature, nullable: true).Description("Sampling temperature, 0 to 2.");
+        Field(i => i.MaxTokens, nullable: true).Description("The most tokens the reply may have.");
+    }
+}
+
+public sealed record CancelGenerationInput(string Id);
+
+public sealed class CancelGenerationInputGraphType : InputObjectGraphType<CancelGenerationInput>
+{
+    public CancelGenerationInputGraphType()
+    {
+        Name = "CancelGenerationInput";
+        Description = "The generation to cancel.";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The generation's global id.");
+    }
+}

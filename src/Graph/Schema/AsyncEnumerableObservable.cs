@@ -1,0 +1,54 @@
+namespace LlmPlatform.Graph.Schema;
+
+/// <summary>
+/// Presents an async stream as the observable the engine's subscriptions take. Disposing the subscription
+/// cancels the enumeration, so a client's `complete` or a dropped socket reaches the producer.
+/// </summary>
+public sealed class AsyncEnumerableObservable<T>(Func<CancellationToken, IAsyncEnumerable<T>> source) : IObservable<T>
+{
+    public IDisposable Subscribe(IObserver<T> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        var subscription = new Subscription();
+        _ = subscription.RunAsync(source, observer);
+        return subscription;
+    }
+
+    private sealed class Subscription : IDisposable
+    {
+        private readonly CancellationTokenSource _cancellation = new();
+
+        public async Task RunAsync(Func<CancellationToken, IAsyncEnumerable<T>> source, IObserver<T> observer)
+        {
+            // Off the subscriber's thread: Subscribe must return before the first event is pushed.
+            await Task.Yield();
+            try
+            {
+                await foreach (var item in source(_cancellation.Token).WithCancellation(_cancellation.Token))
+                    observer.OnNext(item);
+                observer.OnCompleted();
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            {
+                // Unsubscribed: nobody is listening any more.
+            }
+#pragma warning disable CA1031 // Whatever the stream throws goes to its observer, which reports it to the client.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                observer.OnError(e);
+            }
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                _cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using GraphQL.Types;
+using LlmPlatform.Graph.Generation;
+
+namespace LlmPlatform.Graph.Schema;
+
+public sealed class SubscriptionGraphType : ObjectGraphType
+{
+    public SubscriptionGraphType()
+    {
+        Name = "Subscription";
+        Description = "Streams: generated tokens as they arrive.";
+        this.AddGenerationSubscriptions();
+    }
+}
