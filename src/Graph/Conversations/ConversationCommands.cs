@@ -32,7 +32,7 @@ public sealed class ConversationCommands(IDbContextFactory<PlatformDbContext> co
         if (errors.Count > 0)
             return ConversationPayload.Failed(errors);
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Now();
         var conversation = new Conversation
         {
             Id = Guid.CreateVersion7(),
@@ -60,7 +60,7 @@ public sealed class ConversationCommands(IDbContextFactory<PlatformDbContext> co
             return ConversationPayload.Failed(errors);
 
         conversation!.Title = input.Title.Trim();
-        conversation.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        conversation.UpdatedAt = Now();
         await db.SaveChangesAsync(cancellationToken);
         return new ConversationPayload(conversation, []);
     }
@@ -91,4 +91,14 @@ public sealed class ConversationCommands(IDbContextFactory<PlatformDbContext> co
         GlobalId.TryDecodeGuid(globalId, ConversationGraphType.TypeName, out var id)
             ? await ConversationReader.Visible(db.Conversations, user.Id).FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
             : null;
+
+    /// <summary>
+    /// The current time as the database keeps it: PostgreSQL stores microseconds, so the payload must not report
+    /// the 100-nanosecond ticks a later read (or a filter on the returned value) would never see again.
+    /// </summary>
+    private DateTime Now()
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
 }

@@ -41,7 +41,7 @@ public sealed class ConversationNodeResolver(ConversationByIdDataLoader conversa
     public string TypeName => ConversationGraphType.TypeName;
 
     public IDataLoaderResult<object?>? Resolve(string key) =>
-        Guid.TryParseExact(key, "N", out var id) ? conversations.Load(id).Then(c => (object?)c) : null;
+        GlobalId.TryParseGuidKey(key, out var id) ? conversations.Load(id).Then(c => (object?)c) : null;
 }
 
 public sealed class MessageNodeResolver(MessageByIdDataLoader messages) : INodeResolver
@@ -49,7 +49,5 @@ public sealed class MessageNodeResolver(MessageByIdDataLoader messages) : INodeR
     public string TypeName => MessageGraphType.TypeName;
 
     public IDataLoaderResult<object?>? Resolve(string key) =>
-        long.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-            ? messages.Load(id).Then(m => (object?)m)
-            : null;
+        GlobalId.TryParseLongKey(key, out var id) ? messages.Load(id).Then(m => (object?)m) : null;
 }

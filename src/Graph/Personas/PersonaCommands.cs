@@ -23,7 +23,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
         if (errors.Count > 0)
             return PersonaPayload.Failed(errors);
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Now();
         var persona = new Persona
         {
             Id = Guid.CreateVersion7(),
@@ -88,7 +88,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
             persona!.Temperature = temperature;
         if (input.MaxTokens.IsSet)
             persona!.MaxTokens = input.MaxTokens.Value;
-        persona!.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        persona!.UpdatedAt = Now();
         await db.SaveChangesAsync(cancellationToken);
         return new PersonaPayload(persona, []);
     }
@@ -121,5 +121,15 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
             { IsBuiltIn: true } => (null, new UserError("Built-in personas cannot be changed; create your own instead.", UserErrorCodes.ReadOnly, ["input", "id"])),
             _ => (persona, null),
         };
+    }
+
+    /// <summary>
+    /// The current time as the database keeps it: PostgreSQL stores microseconds, so the payload must not report
+    /// the 100-nanosecond ticks a later read (or a filter on the returned value) would never see again.
+    /// </summary>
+    private DateTime Now()
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 }

@@ -29,5 +29,5 @@ public sealed class PersonaNodeResolver(PersonaByIdDataLoader personas) : INodeR
     public string TypeName => PersonaGraphType.TypeName;
 
     public IDataLoaderResult<object?>? Resolve(string key) =>
-        Guid.TryParseExact(key, "N", out var id) ? personas.Load(id).Then(p => (object?)p) : null;
+        GlobalId.TryParseGuidKey(key, out var id) ? personas.Load(id).Then(p => (object?)p) : null;
 }

@@ -7,6 +7,8 @@ namespace LlmPlatform.Graph.Schema;
 /// <summary>Refuses a document with more aliases than <see cref="GraphQLOptions.MaxAliases"/>.</summary>
 public sealed class AliasLimitValidationRule(IOptions<GraphQLOptions> options) : ValidationRuleBase
 {
+    public const string Code = "MAX_ALIASES";
+
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
         new(new Visitor(options.Value.MaxAliases));
 
@@ -18,8 +20,9 @@ public sealed class AliasLimitValidationRule(IOptions<GraphQLOptions> options) :
         {
             if (node is GraphQLField { Alias: not null } && ++_aliases == maxAliases + 1)
             {
-                context.ReportError(new ValidationError(context.Document.Source, "MAX_ALIASES",
-                    $"The document has more than {maxAliases} aliases.", node));
+                // A code of its own: clients tell this refusal apart from a mistake in the document.
+                context.ReportError(new ValidationError(context.Document.Source, Code,
+                    $"The document has more than {maxAliases} aliases.", node) { Code = Code });
             }
             return default;
         }

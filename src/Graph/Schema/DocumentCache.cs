@@ -13,12 +13,14 @@ namespace LlmPlatform.Graph.Schema;
 /// </summary>
 public sealed class DocumentCache : IConfigureExecution, IDisposable
 {
-    private readonly MemoryCache _documents;
+    private readonly MemoryCache? _documents;
 
     public DocumentCache(IOptions<GraphQLOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _documents = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.DocumentCacheSize) });
+        // A size of 0 turns the cache off.
+        if (options.Value.DocumentCacheSize > 0)
+            _documents = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.DocumentCacheSize });
     }
 
     // 200 runs after the option configurations (100), which append the validation rules this step trims.
@@ -29,7 +31,7 @@ public sealed class DocumentCache : IConfigureExecution, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(next);
         var query = options.Query;
-        if (options.Document is not null || query is null)
+        if (_documents is null || options.Document is not null || query is null)
             return await next(options);
 
         if (_documents.TryGetValue(query, out GraphQLDocument? cached))
@@ -46,5 +48,5 @@ public sealed class DocumentCache : IConfigureExecution, IDisposable
         return result;
     }
 
-    public void Dispose() => _documents.Dispose();
+    public void Dispose() => _documents?.Dispose();
 }

@@ -37,13 +37,24 @@ public static class GlobalId
     public static bool TryDecodeGuid(string? globalId, string expectedType, out Guid id)
     {
         id = default;
-        return TryDecode(globalId, out var type, out var key) && type == expectedType && Guid.TryParseExact(key, "N", out id);
+        return TryDecode(globalId, out var type, out var key) && type == expectedType && TryParseGuidKey(key, out id);
     }
 
     public static bool TryDecodeLong(string? globalId, string expectedType, out long id)
     {
         id = default;
-        return TryDecode(globalId, out var type, out var key) && type == expectedType
-            && long.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out id);
+        return TryDecode(globalId, out var type, out var key) && type == expectedType && TryParseLongKey(key, out id);
     }
+
+    // Keys parse only as Encode spells them: another spelling of the same key (upper-case hex, leading zeros) would
+    // find an object whose `id` differs from the id asked for, and a client's cache would hold it twice.
+
+    /// <summary>The Guid in a key exactly as <see cref="Encode(string, Guid)"/> writes it.</summary>
+    public static bool TryParseGuidKey(string key, out Guid id) =>
+        Guid.TryParseExact(key, "N", out id) && string.Equals(key, id.ToString("N"), StringComparison.Ordinal);
+
+    /// <summary>The number in a key exactly as <see cref="Encode(string, long)"/> writes it.</summary>
+    public static bool TryParseLongKey(string key, out long id) =>
+        long.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out id)
+        && string.Equals(key, id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 }

@@ -26,7 +26,7 @@ public sealed class GraphQLOptions
     /// <summary>Include exception messages and stack traces in errors. Null: only in Development.</summary>
     public bool? ExposeExceptionDetails { get; set; }
 
-    /// <summary>Parsed and validated documents kept, by total length of their text in characters.</summary>
+    /// <summary>Parsed and validated documents kept, by total length of their text in characters; 0 keeps none.</summary>
     [Range(0, long.MaxValue)]
     public long DocumentCacheSize { get; set; } = 10_000_000;
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using GraphQL;
+using GraphQL.Execution;
 using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQL.Validation;
@@ -10,9 +11,9 @@ namespace LlmPlatform.Graph.Transport;
 /// Runs one GraphQL operation for any transport: the request, who asks, in which DI scope, with which
 /// extra rules. Limits that apply everywhere (depth, complexity, aliases, timeout) are the engine's configuration.
 /// </summary>
-internal sealed class OperationExecutor(IDocumentExecuter<ISchema> executer)
+internal sealed partial class OperationExecutor(IDocumentExecuter<ISchema> executer, ILogger<OperationExecutor> logger)
 {
-    public Task<ExecutionResult> ExecuteAsync(
+    public async Task<ExecutionResult> ExecuteAsync(
         GraphQLRequest request,
         ClaimsPrincipal user,
         IServiceProvider requestServices,
@@ -36,6 +37,22 @@ internal sealed class OperationExecutor(IDocumentExecuter<ISchema> executer)
             options.ValidationRules = DocumentValidator.CoreRules.Append(extraRule);
             options.CachedDocumentValidationRules = [extraRule];
         }
-        return executer.ExecuteAsync(options);
+        var result = await executer.ExecuteAsync(options);
+        LogProblems(result, request.OperationName);
+        return result;
+    }
+
+    // Clients see a masked fault (outside Development), so the server's log is the only place its cause is kept.
+    private void LogProblems(ExecutionResult result, string? operationName)
+    {
+        if (result.Errors is not { Count: > 0 } errors)
+            return;
+        foreach (var error in errors)
+        {
+            if (error is UnhandledError)
+                Log.Fault(logger, error.InnerException ?? error, operationName, error.Path is { } path ? string.Join('.', path) : null);
+            else if (error is TimeoutError)
+                Log.TimedOut(logger, operationName);
+        }
     }
 }

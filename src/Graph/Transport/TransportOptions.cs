@@ -14,4 +14,28 @@ public sealed class TransportOptions
     /// <summary>Longest query string accepted in a GET, in characters; longer ones get 414.</summary>
     [Range(1, 1024 * 1024)]
     public int MaxQueryStringLength { get; set; } = 16 * 1024;
+
+    /// <summary>How long a WebSocket client has to send its init message before the socket is closed (4408).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan ConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the server pings an idle WebSocket client (protocol ping, and the WebSocket's own).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>Largest WebSocket message accepted, in bytes; larger ones close the socket (1009).</summary>
+    [Range(1, 100 * 1024 * 1024)]
+    public int MaxWebSocketMessageSize { get; set; } = 256 * 1024;
+
+    /// <summary>Most operations running at once on one WebSocket; more are refused with an error.</summary>
+    [Range(1, 100_000)]
+    public int MaxOperationsPerConnection { get; set; } = 100;
+
+    /// <summary>Messages queued for one client before it counts as too slow and is disconnected.</summary>
+    [Range(1, 1_000_000)]
+    public int OutboundBufferMessages { get; set; } = 4096;
+
+    /// <summary>How long a closing client has to take the close frame and answer it before it is cut off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,23 +1,46 @@
 using LlmPlatform.Graph.Transport.Http;
+using LlmPlatform.Graph.Transport.Sse;
+using LlmPlatform.Graph.Transport.WebSockets;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Transport;
 
 public static class TransportServiceCollectionExtensions
 {
+    // Room in an HTTP/1.1 request line for the method, the path and the version around the query string.
+    private const int RequestLineOverhead = 2048;
+
     /// <summary>The protocol endpoints and their limits.</summary>
     public static IHostApplicationBuilder AddTransports(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<TransportOptions>().BindConfiguration(TransportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Kestrel refuses request lines over 8 KB with a bare 414 before any endpoint runs, which would make
+        // a larger MaxQueryStringLength a promise the server cannot keep; so its limit grows to fit ours.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<TransportOptions>>((kestrel, transport) =>
+            kestrel.Limits.MaxRequestLineSize = Math.Max(kestrel.Limits.MaxRequestLineSize, transport.Value.MaxQueryStringLength + RequestLineOverhead));
         builder.Services.AddSingleton<OperationExecutor>();
         builder.Services.AddSingleton<GraphQLHttpEndpoint>();
+        builder.Services.AddSingleton<WebSocketEndpoint>();
+        builder.Services.AddSingleton<GraphQLSseEndpoint>();
         return builder;
     }
 
-    /// <summary>Serves GraphQL at <paramref name="path"/>: over HTTP now, over WebSocket and SSE on the same path later.</summary>
-    public static IEndpointConventionBuilder MapTransports(this IEndpointRouteBuilder endpoints, string path)
+    /// <summary>
+    /// Serves GraphQL at <paramref name="path"/> on every transport: a WebSocket upgrade (graphql-transport-ws or
+    /// the legacy graphql-ws), a POST that accepts text/event-stream (graphql-sse), else GraphQL over HTTP.
+    /// </summary>
+    public static IEndpointConventionBuilder MapTransports(this WebApplication app, string path)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.Map(path, context => context.RequestServices.GetRequiredService<GraphQLHttpEndpoint>().HandleAsync(context));
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseWebSockets();
+        var http = app.Services.GetRequiredService<GraphQLHttpEndpoint>();
+        var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
+        var sse = app.Services.GetRequiredService<GraphQLSseEndpoint>();
+        return app.Map(path, context =>
+            context.WebSockets.IsWebSocketRequest ? webSockets.HandleAsync(context)
+            : GraphQLSseEndpoint.Accepts(context.Request) ? sse.HandleAsync(context)
+            : http.HandleAsync(context));
     }
 }

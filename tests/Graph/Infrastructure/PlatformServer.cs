@@ -41,6 +41,11 @@ public abstract class PlatformServer : IAsyncLifetime
 
     protected virtual string Environment => "Testing";
 
+    /// <summary>Services a derived server adds or replaces (test doubles), after the app registered its own.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         _database = await CreateDatabaseAsync();
@@ -52,7 +57,11 @@ public abstract class PlatformServer : IAsyncLifetime
             web.UseEnvironment(Environment);
             foreach (var (name, setting) in _settings)
                 web.UseSetting(name, setting);
-            web.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(Sql));
+            web.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<IInterceptor>(Sql);
+                ConfigureServices(services);
+            });
         });
         // 127.0.0.1 only: "localhost:0" binds IPv4 and IPv6 separately and can collide with another server.
         _factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));

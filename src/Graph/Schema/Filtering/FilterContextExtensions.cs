@@ -21,7 +21,9 @@ public static class FilterContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         var sort = (TSort?)context.FieldDefinition.Arguments?.Find("order")?.ResolvedType?.GetNamedType();
-        return new SortOrder<TEntity>(sort, context.GetArgument<List<object?>?>("order"));
+        var elements = context.GetArgument<List<object?>?>("order");
+        SortInputGraphType<TEntity>.CheckOneFieldPerElement(elements);
+        return new SortOrder<TEntity>(sort, elements);
     }
 }
 

@@ -13,9 +13,11 @@ internal abstract class FilterField
 internal sealed class FilterField<TProperty>(Expression property) : FilterField
 {
     private static readonly MethodInfo StringContains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
-    private static readonly MethodInfo StringStartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
-    private static readonly MethodInfo StringEndsWith = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
+    private static readonly MethodInfo StringSubstring = typeof(string).GetMethod(nameof(string.Substring), [typeof(int), typeof(int)])!;
     private static readonly MethodInfo ListContains = typeof(List<TProperty>).GetMethod(nameof(List<TProperty>.Contains))!;
+
+    /// <summary>True for a property that can never hold null (a non-nullable value type).</summary>
+    private static readonly bool NeverNull = typeof(TProperty).IsValueType && Nullable.GetUnderlyingType(typeof(TProperty)) is null;
 
     public override Expression? Build(IDictionary<string, object?> operations, string fieldName)
     {
@@ -34,16 +36,19 @@ internal sealed class FilterField<TProperty>(Expression property) : FilterField
             throw FilterErrors.Invalid($"`{fieldName}.{operation}` cannot be null.");
         return operation switch
         {
+            // A property that is never null equals no null: converting null to it would match its default instead (0, false).
+            "eq" when value is null && NeverNull => Expression.Constant(false),
+            "neq" when value is null && NeverNull => Expression.Constant(true),
             "eq" => Expression.Equal(property, Parameter(value)),
             "neq" => Expression.NotEqual(property, Parameter(value)),
             "in" => InList(value),
             "nin" => Expression.Not(InList(value)),
-            "contains" => Text(StringContains, value),
-            "ncontains" => Expression.Not(Text(StringContains, value)),
-            "startsWith" => Text(StringStartsWith, value),
-            "nstartsWith" => Expression.Not(Text(StringStartsWith, value)),
-            "endsWith" => Text(StringEndsWith, value),
-            "nendsWith" => Expression.Not(Text(StringEndsWith, value)),
+            "contains" => Expression.Call(property, StringContains, Parameter(value)),
+            "ncontains" => Expression.Not(Expression.Call(property, StringContains, Parameter(value))),
+            "startsWith" => StartsWith(value),
+            "nstartsWith" => Expression.Not(StartsWith(value)),
+            "endsWith" => EndsWith(value),
+            "nendsWith" => Expression.Not(EndsWith(value)),
             "gt" => Expression.GreaterThan(property, Parameter(value)),
             "ngt" => Expression.Not(Expression.GreaterThan(property, Parameter(value))),
             "gte" => Expression.GreaterThanOrEqual(property, Parameter(value)),
@@ -56,11 +61,28 @@ internal sealed class FilterField<TProperty>(Expression property) : FilterField
         };
     }
 
-    private MethodCallExpression Text(MethodInfo method, object? value) => Expression.Call(property, method, Parameter(value));
+    // string.StartsWith/EndsWith become LIKE, which SQLite compares without case while PostgreSQL (and `contains`,
+    // and `eq`) compare with it. Comparing the leading or trailing part of the text is case-sensitive on both.
+    private BinaryExpression StartsWith(object? value)
+    {
+        var text = Parameter(value);
+        return Expression.Equal(Expression.Call(property, StringSubstring, Expression.Constant(0), Length(text)), text);
+    }
+
+    private BinaryExpression EndsWith(object? value)
+    {
+        var text = Parameter(value);
+        var start = Expression.Subtract(Length(property), Length(text));
+        return Expression.AndAlso(
+            Expression.GreaterThanOrEqual(start, Expression.Constant(0)),
+            Expression.Equal(Expression.Call(property, StringSubstring, start, Length(text)), text));
+    }
+
+    private static MemberExpression Length(Expression text) => Expression.Property(text, nameof(string.Length));
 
     private MethodCallExpression InList(object? value)
     {
-        var values = ((IEnumerable<object?>)value!).Select(Convert).ToList();
+        var values = ((IEnumerable<object?>)value!).Where(v => v is not null || !NeverNull).Select(Convert).ToList();
         return Expression.Call(Hold(values), ListContains, property);
     }
 

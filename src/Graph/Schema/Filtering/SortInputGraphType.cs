@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using GraphQL;
 using GraphQL.Types;
 
 namespace LlmPlatform.Graph.Schema.Filtering;
@@ -38,6 +39,22 @@ public abstract class SortInputGraphType<TEntity> : InputObjectGraphType
     {
         Field<SortEnumGraphType>(name).Description(description);
         _sorts.Add(name, property);
+    }
+
+    /// <summary>
+    /// Fails when an element sets more than one field: input object fields have no order in GraphQL (the engine
+    /// hands them over in the order they are declared), so which of them sorts first would be a guess.
+    /// </summary>
+    public static void CheckOneFieldPerElement(IEnumerable<object?>? order)
+    {
+        foreach (var element in order ?? [])
+        {
+            if (element is IDictionary<string, object?> fields && fields.Count(f => f.Value is not null) > 1)
+                throw new ExecutionError("Each element of `order` sets one field: write `[{ a: ASC }, { b: DESC }]` to sort by a, then b.")
+                {
+                    Code = "INVALID_SORT",
+                };
+        }
     }
 
     /// <summary>Orders <paramref name="query"/> as the parsed `order:` argument says, then by the default order.</summary>

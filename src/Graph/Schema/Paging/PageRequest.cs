@@ -45,7 +45,9 @@ public sealed record PageRequest(int? First, int? AfterIndex, int? Last, int? Be
         if (cursor.Length > 40
             || Base64Url.DecodeFromChars(cursor, bytes, out _, out var written) != System.Buffers.OperationStatus.Done
             || written < 3 || bytes[0] != 'i' || bytes[1] != ':'
-            || !int.TryParse(bytes[2..written], NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            || !int.TryParse(bytes[2..written], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            // No list issues it, and the position after it would overflow.
+            || index == int.MaxValue)
             throw Invalid($"`{argument}` is not a cursor this list issued.");
         return index;
     }

@@ -26,9 +26,11 @@ public static class QueryablePaging
         var query = list(db).AsNoTracking();
         int? count = PageWindow.NeedsCount(page) ? await query.CountAsync(cancellationToken) : null;
         var window = PageWindow.For(page, count);
-        var rows = window.Take == 0
+        // `first: 0` still reads its one extra row: it is what tells the client whether a next page exists.
+        var take = window.Take + (window.ReadOneMore ? 1 : 0);
+        var rows = take == 0
             ? []
-            : await order(query).Skip(window.Skip).Take(window.Take + (window.ReadOneMore ? 1 : 0)).ToListAsync(cancellationToken);
+            : await order(query).Skip(window.Skip).Take(take).ToListAsync(cancellationToken);
 
         return window.ToConnection(page, rows, count is { } known
             ? _ => Task.FromResult(known)

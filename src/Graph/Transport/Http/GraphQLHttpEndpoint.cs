@@ -1,5 +1,7 @@
 using GraphQL;
+using GraphQL.Execution;
 using GraphQL.Transport;
+using GraphQL.Validation;
 using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Transport.Http;
@@ -19,11 +21,14 @@ internal sealed partial class GraphQLHttpEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var http = context.Request;
+        // The response's media type follows the Accept header, so a cache must not serve one client's to another.
+        context.Response.Headers.Vary = "Accept";
         var isGet = HttpMethods.IsGet(http.Method);
         if (!isGet && !HttpMethods.IsPost(http.Method))
         {
             context.Response.Headers.Allow = "GET, POST";
-            await WriteRequestErrorAsync(context, MediaTypes.Json, new RequestError(StatusCodes.Status405MethodNotAllowed, "Use GET or POST."));
+            await WriteRequestErrorAsync(context, MediaTypes.Json, new RequestError(StatusCodes.Status405MethodNotAllowed,
+                "METHOD_NOT_ALLOWED", "Use GET or POST."));
             return;
         }
 
@@ -31,50 +36,59 @@ internal sealed partial class GraphQLHttpEndpoint(
         if (mediaType is null)
         {
             await WriteRequestErrorAsync(context, MediaTypes.Json, new RequestError(StatusCodes.Status406NotAcceptable,
-                $"Accept {MediaTypes.GraphQLResponse} or {MediaTypes.Json}."));
+                "NOT_ACCEPTABLE", $"Accept {MediaTypes.GraphQLResponse} or {MediaTypes.Json}."));
             return;
         }
 
-        var (request, error) = await _reader.ReadAsync(context);
-        if (error is not null)
+        try
         {
-            LogRequestRefused(logger, error.StatusCode, error.Message);
-            await WriteRequestErrorAsync(context, mediaType, error);
-            return;
+            var (request, error) = await _reader.ReadAsync(context);
+            if (error is not null)
+            {
+                Log.RequestRefused(logger, error.StatusCode, error.Message);
+                await WriteRequestErrorAsync(context, mediaType, error);
+                return;
+            }
+
+            var result = await executor.ExecuteAsync(request!, context.User, context.RequestServices,
+                isGet ? OnlyQueriesValidationRule.Instance : null, context.RequestAborted);
+            context.Response.StatusCode = StatusCodeFor(result, mediaType, isGet, context);
+            context.Response.ContentType = ContentTypeOf(mediaType);
+            await serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
         }
-
-        var result = await executor.ExecuteAsync(request!, context.User, context.RequestServices,
-            isGet ? OnlyQueriesValidationRule.Instance : null, context.RequestAborted);
-        if (context.RequestAborted.IsCancellationRequested)
-            return;
-
-        context.Response.StatusCode = StatusCodeFor(result, mediaType, isGet, context);
-        context.Response.ContentType = mediaType == MediaTypes.GraphQLResponse ? MediaTypes.GraphQLResponseUtf8 : MediaTypes.JsonUtf8;
-        await serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
+        catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: nobody is left to answer.
+        }
     }
 
     private static int StatusCodeFor(ExecutionResult result, string mediaType, bool isGet, HttpContext context)
     {
-        if (isGet && result.Errors?.Any(e => e is GraphQL.Validation.ValidationError { Number: OnlyQueriesValidationRule.Code }) == true)
+        if (isGet && result.Errors?.Any(e => e is ValidationError { Number: OnlyQueriesValidationRule.Code }) == true)
         {
             context.Response.Headers.Allow = "POST";
             return StatusCodes.Status405MethodNotAllowed;
         }
-        // Under application/json every GraphQL response is 200 (legacy clients read errors from the body);
-        // under application/graphql-response+json a request that never executed is the client's fault: 400.
-        return mediaType == MediaTypes.GraphQLResponse && !result.Executed
-            ? StatusCodes.Status400BadRequest
-            : StatusCodes.Status200OK;
+        // Under application/json every GraphQL response is 200 (legacy clients read errors from the body).
+        // Under application/graphql-response+json a response without data must not be 2xx: a request that never
+        // executed is the client's fault (400) unless the server ran out of time (504) or failed (500).
+        if (mediaType != MediaTypes.GraphQLResponse || result.Executed)
+            return StatusCodes.Status200OK;
+        if (result.Errors?.Any(e => e is TimeoutError) == true)
+            return StatusCodes.Status504GatewayTimeout;
+        if (result.Errors?.Any(e => e is UnhandledError) == true)
+            return StatusCodes.Status500InternalServerError;
+        return StatusCodes.Status400BadRequest;
     }
 
     private Task WriteRequestErrorAsync(HttpContext context, string mediaType, RequestError error)
     {
         context.Response.StatusCode = error.StatusCode;
-        context.Response.ContentType = mediaType == MediaTypes.GraphQLResponse ? MediaTypes.GraphQLResponseUtf8 : MediaTypes.JsonUtf8;
-        var result = new ExecutionResult { Errors = [new ExecutionError(error.Message) { Code = "BAD_REQUEST" }] };
+        context.Response.ContentType = ContentTypeOf(mediaType);
+        var result = new ExecutionResult { Errors = [new ExecutionError(error.Message) { Code = error.Code }] };
         return serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Refused a GraphQL HTTP request with {StatusCode}: {Reason}")]
-    private static partial void LogRequestRefused(ILogger logger, int statusCode, string reason);
+    private static string ContentTypeOf(string mediaType) =>
+        mediaType == MediaTypes.GraphQLResponse ? MediaTypes.GraphQLResponseUtf8 : MediaTypes.JsonUtf8;
 }

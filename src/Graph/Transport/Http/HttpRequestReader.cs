@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Transport;
@@ -8,89 +9,226 @@ namespace LlmPlatform.Graph.Transport.Http;
 /// <summary>Reads the GraphQL request of a GET (query string) or POST (JSON body), or says why it cannot.</summary>
 internal sealed class HttpRequestReader(IGraphQLTextSerializer serializer, TransportOptions options)
 {
+    // A name given twice makes a request mean different things to different readers (a proxy that
+    // inspects the first `query`, an engine that runs the last), so such a request is refused.
+    private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false };
+
+    private static readonly string[] Parameters = ["query", "operationName", "variables", "extensions", "documentId"];
+
     public async Task<(GraphQLRequest? Request, RequestError? Error)> ReadAsync(HttpContext context)
     {
-        var http = context.Request;
-        GraphQLRequest? request;
-        if (HttpMethods.IsGet(http.Method))
+        var (request, error) = HttpMethods.IsGet(context.Request.Method)
+            ? ReadQueryString(context.Request)
+            : await ReadBodyAsync(context);
+        if (error is not null)
+            return (null, error);
+        if (string.IsNullOrWhiteSpace(request!.Query) && request.DocumentId is null)
+            return (null, RequestError.BadRequest("The request has no `query`."));
+        return (request, null);
+    }
+
+    private (GraphQLRequest?, RequestError?) ReadQueryString(HttpRequest http)
+    {
+        if (http.QueryString.Value?.Length > options.MaxQueryStringLength)
         {
-            if (http.QueryString.Value?.Length > options.MaxQueryStringLength)
-                return (null, new RequestError(StatusCodes.Status414UriTooLong, "The query string is too long."));
-            request = ReadQueryString(http.Query, out var error);
+            return (null, new RequestError(StatusCodes.Status414UriTooLong, "URI_TOO_LONG",
+                $"The query string is longer than {options.MaxQueryStringLength} characters; send the request with POST."));
+        }
+        foreach (var name in Parameters)
+        {
+            if (http.Query[name].Count > 1)
+                return (null, RequestError.BadRequest($"`{name}` appears more than once in the query string."));
+        }
+
+        var request = new GraphQLRequest
+        {
+            Query = Parameter("query"),
+            OperationName = Parameter("operationName"),
+            DocumentId = Parameter("documentId"),
+        };
+        if (ReadMap(Parameter("variables"), "variables", out var variables) is { } variablesError)
+            return (null, variablesError);
+        if (ReadMap(Parameter("extensions"), "extensions", out var extensions) is { } extensionsError)
+            return (null, extensionsError);
+        request.Variables = variables;
+        request.Extensions = extensions;
+        return (request, null);
+
+        string? Parameter(string name) => http.Query.TryGetValue(name, out var values) && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+    }
+
+    private RequestError? ReadMap(string? json, string name, out Inputs? map)
+    {
+        map = null;
+        if (json is null)
+            return null;
+        try
+        {
+            using var document = JsonDocument.Parse(json, JsonOptions);
+            return ReadMap(document.RootElement, name, out map);
+        }
+        catch (JsonException e)
+        {
+            return RequestError.BadRequest($"`{name}` is not valid JSON: {e.Message}");
+        }
+    }
+
+    private async Task<(GraphQLRequest?, RequestError?)> ReadBodyAsync(HttpContext context)
+    {
+        var http = context.Request;
+        if (!MediaTypes.IsJsonRequest(http.ContentType))
+        {
+            return (null, new RequestError(StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                $"POST a JSON body with Content-Type: {MediaTypes.Json}."));
+        }
+        if (http.ContentLength > options.MaxRequestBodySize)
+            return (null, TooLarge());
+        // Kestrel's own limit (30 MB unless configured) must not cut a larger configured limit short.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false, MaxRequestBodySize: { } serverLimit } limit
+            && serverLimit < options.MaxRequestBodySize)
+        {
+            limit.MaxRequestBodySize = options.MaxRequestBodySize;
+        }
+
+        using var buffer = new MemoryStream();
+        try
+        {
+            if (!await TryReadAsync(http.Body, buffer, options.MaxRequestBodySize, context.RequestAborted))
+                return (null, TooLarge());
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The server refused the body as it arrived (its own size limit, a malformed chunk, a too slow upload).
+            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge()
+                : new RequestError(e.StatusCode, "BAD_REQUEST", "The body could not be read: " + e.Message));
+        }
+
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (body.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
+            return (null, RequestError.BadRequest("The body is empty; it must be a JSON object with a `query`."));
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            return (null, RequestError.BadRequest("The body is not valid JSON: " + e.Message));
+        }
+        using (document)
+        {
+            return document.RootElement.ValueKind switch
+            {
+                JsonValueKind.Object => ReadObject(document.RootElement),
+                JsonValueKind.Array => (null, RequestError.BadRequest("Batched requests are not accepted; send one operation per request.")),
+                _ => (null, RequestError.BadRequest("The body must be a JSON object with a `query`.")),
+            };
+        }
+
+        RequestError TooLarge() => new(StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE",
+            $"The body is larger than {options.MaxRequestBodySize} bytes.");
+    }
+
+    /// <summary>
+    /// Copies the body into <paramref name="buffer"/>, or stops and returns false once it exceeds <paramref name="max"/> bytes.
+    /// Stopping here, not at Kestrel's limit, keeps a chunked body's connection sound: Kestrel drains what is left
+    /// and the client reads the 413, where Kestrel's own refusal closes the connection under a client still sending.
+    /// </summary>
+    private static async Task<bool> TryReadAsync(Stream body, MemoryStream buffer, long max, CancellationToken cancellationToken)
+    {
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > max)
+                    return false;
+                buffer.Write(chunk, 0, read);
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    /// <summary>The request parameters of the spec, each checked for its type; other members are ignored.</summary>
+    private (GraphQLRequest?, RequestError?) ReadObject(JsonElement body)
+    {
+        var request = new GraphQLRequest();
+        foreach (var member in body.EnumerateObject())
+        {
+            RequestError? error = null;
+            switch (member.Name)
+            {
+                case "query":
+                    error = ReadString(member.Value, member.Name, out var query);
+                    request.Query = query;
+                    break;
+                case "operationName":
+                    error = ReadString(member.Value, member.Name, out var operationName);
+                    request.OperationName = operationName;
+                    break;
+                case "documentId":
+                    error = ReadString(member.Value, member.Name, out var documentId);
+                    request.DocumentId = documentId;
+                    break;
+                case "variables":
+                    error = ReadMap(member.Value, member.Name, out var variables);
+                    request.Variables = variables;
+                    break;
+                case "extensions":
+                    error = ReadMap(member.Value, member.Name, out var extensions);
+                    request.Extensions = extensions;
+                    break;
+            }
             if (error is not null)
                 return (null, error);
         }
-        else
-        {
-            if (!MediaTypes.IsJsonRequest(http.ContentType))
-                return (null, new RequestError(StatusCodes.Status415UnsupportedMediaType, "POST a JSON body with Content-Type: application/json."));
-            if (http.ContentLength > options.MaxRequestBodySize)
-                return (null, TooLarge());
-            // Also bounds chunked bodies, which announce no length.
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-                limit.MaxRequestBodySize = options.MaxRequestBodySize;
-            try
-            {
-                request = await ReadBodyAsync(http, context.RequestAborted);
-            }
-            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                return (null, TooLarge());
-            }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NotSupportedException)
-            {
-                return (null, new RequestError(StatusCodes.Status400BadRequest, "The body is not a GraphQL request in JSON: " + e.Message));
-            }
-            if (request is null)
-                return (null, new RequestError(StatusCodes.Status400BadRequest, "The body is empty; it must be a JSON object with a `query`."));
-        }
-
-        if (request is null || (string.IsNullOrWhiteSpace(request.Query) && request.DocumentId is null))
-            return (null, new RequestError(StatusCodes.Status400BadRequest, "The request has no `query`."));
         return (request, null);
-
-        RequestError TooLarge() => new(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {options.MaxRequestBodySize} bytes.");
     }
 
-    private async Task<GraphQLRequest?> ReadBodyAsync(HttpRequest http, CancellationToken cancellationToken)
+    private static RequestError? ReadString(JsonElement value, string name, out string? text)
     {
-        using var buffer = new MemoryStream();
-        await http.Body.CopyToAsync(buffer, cancellationToken);
-        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        var start = bytes.IndexOfAnyExcept(" \t\r\n"u8);
-        if (start < 0)
+        text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return value.ValueKind is JsonValueKind.String or JsonValueKind.Null
+            ? null
+            : RequestError.BadRequest($"`{name}` must be a string, not {Describe(value.ValueKind)}.");
+    }
+
+    private RequestError? ReadMap(JsonElement value, string name, out Inputs? map)
+    {
+        map = null;
+        if (value.ValueKind == JsonValueKind.Null)
             return null;
-        // A JSON array is a batch of operations, which this server does not accept.
-        if (bytes[start] == (byte)'[')
-            throw new NotSupportedException("batched requests are not accepted; send one operation per request.");
-        buffer.Position = 0;
-        return await serializer.ReadAsync<GraphQLRequest>(buffer, cancellationToken)
-            ?? throw new JsonException("the body must be a JSON object.");
-    }
-
-    private GraphQLRequest? ReadQueryString(IQueryCollection query, out RequestError? error)
-    {
-        error = null;
+        if (value.ValueKind != JsonValueKind.Object)
+            return RequestError.BadRequest($"`{name}` must be a JSON object, not {Describe(value.ValueKind)}.");
         try
         {
-            return new GraphQLRequest
-            {
-                Query = Single(query, "query"),
-                OperationName = Single(query, "operationName"),
-                Variables = Single(query, "variables") is { } variables ? serializer.Deserialize<Inputs>(variables) : null,
-                Extensions = Single(query, "extensions") is { } extensions ? serializer.Deserialize<Inputs>(extensions) : null,
-            };
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            error = new RequestError(StatusCodes.Status400BadRequest, "`variables` and `extensions` must be JSON objects: " + e.Message);
+            map = serializer.ReadNode<Inputs>(value);
             return null;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or OverflowException)
+        {
+            return RequestError.BadRequest($"`{name}` holds a value that cannot be read: {e.Message}");
         }
     }
 
-    private static string? Single(IQueryCollection query, string name) =>
-        query.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        _ => "a boolean",
+    };
 }
 
-/// <summary>A request the transport refuses before GraphQL sees it.</summary>
-internal sealed record RequestError(int StatusCode, string Message);
+/// <summary>A request the transport refuses before GraphQL sees it: its status, an error code and why.</summary>
+internal sealed record RequestError(int StatusCode, string Code, string Message)
+{
+    public static RequestError BadRequest(string message) => new(StatusCodes.Status400BadRequest, "BAD_REQUEST", message);
+}

@@ -1,0 +1,190 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using LlmPlatform.Graph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmPlatform.Graph.Tests.Schema;
+
+/// <summary>Depth, complexity and alias limits, each set small: refused before anything runs, with a clear error.</summary>
+public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFixture<LimitsTests.SmallLimitsServer>
+{
+    public sealed class SmallLimitsServer : ConfiguredSqliteServer
+    {
+        public const int MaxDepth = 3;
+        public const int MaxComplexity = 50;
+        public const int MaxAliases = 2;
+
+        public SmallLimitsServer()
+        {
+            Set("GraphQL:MaxDepth", MaxDepth.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxComplexity", MaxComplexity.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxAliases", MaxAliases.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public async Task Depth_AtTheLimit_Runs()
+    {
+        // personas > nodes > name: 3 levels.
+        var result = await server.PostGraphQLAsync("{ personas(first: 2) { nodes { name } } }");
+
+        Assert.Equal(2, result.ShouldHaveNoErrors().At("data.personas.nodes")!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Depth_OverTheLimit_RefusedBeforeExecution()
+    {
+        // conversations > nodes > persona > name: 4 levels.
+        await AssertRefusedAsync("{ conversations(first: 1) { nodes { persona { name } } } }", "COMPLEXITY", "depth");
+    }
+
+    [Fact]
+    public async Task Complexity_UnderTheLimit_Runs()
+    {
+        var result = await server.PostGraphQLAsync("{ personas(first: 3) { nodes { name } } }");
+
+        Assert.Equal(3, result.ShouldHaveNoErrors().At("data.personas.nodes")!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Complexity_OverTheLimit_RefusedBeforeExecution()
+    {
+        // 100 nodes of one field each: about 100 against a limit of 50.
+        await AssertRefusedAsync("{ personas(first: 100) { nodes { name } } }", "COMPLEXITY", "complex");
+    }
+
+    [Fact]
+    public async Task Complexity_PageSizeFromAVariable_RefusedBeforeExecution()
+    {
+        await AssertRefusedAsync("query Page($n: Int!) { personas(first: $n) { nodes { name } } }", "COMPLEXITY", "complex",
+            variables: new { n = 100 });
+    }
+
+    [Fact]
+    public async Task Aliases_AtTheLimit_Run()
+    {
+        var result = await server.PostGraphQLAsync("{ a: __typename b: __typename }");
+
+        Assert.Equal("Query", result.ShouldHaveNoErrors().String("data.b"));
+    }
+
+    [Fact]
+    public async Task Aliases_OverTheLimit_RefusedBeforeExecution()
+    {
+        await AssertRefusedAsync("{ a: personas(first: 1) { totalCount } b: personas(first: 1) { totalCount } c: personas(first: 1) { totalCount } }",
+            "MAX_ALIASES", "aliases");
+    }
+
+    private async Task AssertRefusedAsync(string query, string code, string messagePart, object? variables = null)
+    {
+        server.Sql.Reset();
+
+        var result = await server.PostGraphQLAsync(query, variables);
+
+        Assert.Equal([code], result.ErrorCodes());
+        Assert.Contains(messagePart, result.String("errors[0].message"), StringComparison.OrdinalIgnoreCase);
+        Assert.False(result.ContainsKey("data"), "A refused operation has no `data`: " + result.ToJsonString());
+        Assert.Equal(0, server.Sql.Count);
+        // Refused, not stuck: the next operation is served.
+        Assert.Equal("Query", (await server.PostGraphQLAsync("{ __typename }")).ShouldHaveNoErrors().String("data.__typename"));
+    }
+}
+
+/// <summary>The operation timeout, against a database made slow on demand.</summary>
+public sealed class OperationTimeoutLimitsTests(OperationTimeoutLimitsTests.SlowDatabaseServer server) : IClassFixture<OperationTimeoutLimitsTests.SlowDatabaseServer>, IDisposable
+{
+    // Far above what a warm query takes on a loaded CI machine, far below the database's delay.
+    private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(1);
+
+    public sealed class SlowDatabaseServer : ConfiguredSqliteServer
+    {
+        public SlowDatabaseServer() => Set("GraphQL:OperationTimeout", OperationTimeout.ToString("c", CultureInfo.InvariantCulture));
+
+        public DelayingCommandInterceptor Database { get; } = new();
+
+        protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IInterceptor>(Database);
+    }
+
+    public void Dispose() => server.Database.Delay = TimeSpan.Zero;
+
+    [Theory]
+    [InlineData("application/graphql-response+json", HttpStatusCode.GatewayTimeout)]
+    [InlineData("application/json", HttpStatusCode.OK)]
+    public async Task Operation_SlowerThanTheTimeout_StoppedWithTimeoutErrorAndNoData(string accept, HttpStatusCode status)
+    {
+        server.Database.Delay = TimeSpan.FromSeconds(30);
+        var clock = Stopwatch.StartNew();
+
+        using var response = await server.PostGraphQLRawAsync("{ personas(first: 2) { nodes { name } } }", accept: accept);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"The answer took {clock.Elapsed}, the timeout is {OperationTimeout}");
+        Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        var result = JsonNode.Parse(text)!.AsObject();
+        Assert.Equal(["TIMEOUT"], result.ErrorCodes());
+        Assert.False(result.ContainsKey("data"), "A stopped operation has no `data`: " + text);
+    }
+
+    [Fact]
+    public async Task Operation_SlowerThanTheTimeout_CancelsItsDatabaseCommandAndLeavesTheServerServing()
+    {
+        server.Database.Delay = TimeSpan.FromSeconds(30);
+        var cancelledBefore = server.Database.Cancelled;
+
+        var stopped = await server.PostGraphQLAsync("{ personas(first: 2) { nodes { name } } }");
+
+        Assert.Equal(["TIMEOUT"], stopped.ErrorCodes());
+        Assert.True(server.Database.Cancelled > cancelledBefore, "The slow command was not cancelled");
+        server.Database.Delay = TimeSpan.Zero;
+        var next = await server.PostGraphQLAsync("{ personas(first: 2) { nodes { name } } }");
+        Assert.Equal(2, next.ShouldHaveNoErrors().At("data.personas.nodes")!.AsArray().Count);
+    }
+
+    /// <summary>Holds every command for <see cref="Delay"/> (none by default), giving up when the command is cancelled.</summary>
+    public sealed class DelayingCommandInterceptor : DbCommandInterceptor
+    {
+        private long _delayTicks;
+        private int _cancelled;
+
+        public TimeSpan Delay
+        {
+            get => TimeSpan.FromTicks(Interlocked.Read(ref _delayTicks));
+            set => Interlocked.Exchange(ref _delayTicks, value.Ticks);
+        }
+
+        public int Cancelled => Volatile.Read(ref _cancelled);
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            await WaitAsync(cancellationToken);
+            return result;
+        }
+
+        public override async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+        {
+            await WaitAsync(cancellationToken);
+            return result;
+        }
+
+        private async Task WaitAsync(CancellationToken cancellationToken)
+        {
+            if (Delay <= TimeSpan.Zero)
+                return;
+            try
+            {
+                await Task.Delay(Delay, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref _cancelled);
+                throw;
+            }
+        }
+    }
+}
