@@ -1,5 +1,6 @@
 using GraphQL.DataLoader;
 using LlmPlatform.Data;
+using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Schema.DataLoading;
@@ -16,7 +17,7 @@ public sealed class ConversationByIdDataLoader(IDbContextFactory<PlatformDbConte
         IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await ConversationReader.Visible(db.Conversations.AsNoTracking(), user.Id)
+        return await db.Conversations.AsNoTracking().VisibleTo(user.Id)
             .Where(c => ids.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, cancellationToken);
     }

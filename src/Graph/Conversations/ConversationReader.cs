@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using LlmPlatform.Data;
+using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Schema.Filtering;
 using LlmPlatform.Graph.Schema.Paging;
@@ -14,11 +15,8 @@ public sealed class ConversationReader(IDbContextFactory<PlatformDbContext> cont
     public Task<Connection<Conversation>> ListAsync(
         Expression<Func<Conversation, bool>>? where, SortOrder<Conversation> order, PageRequest page, CancellationToken cancellationToken) =>
         contexts.ReadPageAsync(
-            db => Visible(db.Conversations, user.Id).WhereIf(where),
+            db => db.Conversations.VisibleTo(user.Id).WhereIf(where),
             query => order.Apply(query, q => q.OrderByDescending(c => c.UpdatedAt), q => q.ThenBy(c => c.Id)),
             page,
             cancellationToken);
-
-    public static IQueryable<Conversation> Visible(IQueryable<Conversation> conversations, Guid userId) =>
-        conversations.Where(c => c.OwnerId == userId);
 }

@@ -1,4 +1,5 @@
 using LlmPlatform.Data;
+using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Users;
@@ -114,7 +115,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
     {
         if (!GlobalId.TryDecodeGuid(globalId, PersonaGraphType.TypeName, out var id))
             return (null, UserError.NotFound("id", "persona"));
-        var persona = await PersonaReader.Visible(db.Personas, user.Id).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var persona = await db.Personas.VisibleTo(user.Id).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         return persona switch
         {
             null => (null, UserError.NotFound("id", "persona")),

@@ -1,5 +1,6 @@
 using GraphQL.DataLoader;
 using LlmPlatform.Data;
+using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Schema.DataLoading;
@@ -18,7 +19,7 @@ public sealed class PersonaByIdDataLoader(IDbContextFactory<PlatformDbContext> c
         // Sibling fields resolve in parallel and a DbContext is not thread-safe,
         // so a batch opens its own context instead of sharing the request's.
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await PersonaReader.Visible(db.Personas.AsNoTracking(), user.Id)
+        return await db.Personas.AsNoTracking().VisibleTo(user.Id)
             .Where(p => ids.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, cancellationToken);
     }

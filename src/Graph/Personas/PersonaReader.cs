@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using LlmPlatform.Data;
+using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Schema.Filtering;
 using LlmPlatform.Graph.Schema.Paging;
@@ -14,11 +15,8 @@ public sealed class PersonaReader(IDbContextFactory<PlatformDbContext> contexts,
     public Task<Connection<Persona>> ListAsync(
         Expression<Func<Persona, bool>>? where, SortOrder<Persona> order, PageRequest page, CancellationToken cancellationToken) =>
         contexts.ReadPageAsync(
-            db => Visible(db.Personas, user.Id).WhereIf(where),
+            db => db.Personas.VisibleTo(user.Id).WhereIf(where),
             query => order.Apply(query, q => q.OrderBy(p => p.Name), q => q.ThenBy(p => p.Id)),
             page,
             cancellationToken);
-
-    public static IQueryable<Persona> Visible(IQueryable<Persona> personas, Guid userId) =>
-        personas.Where(p => p.IsBuiltIn || p.OwnerId == userId);
 }

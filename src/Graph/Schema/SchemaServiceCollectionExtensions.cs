@@ -59,30 +59,4 @@ public static class SchemaServiceCollectionExtensions
         var limits = services.GetRequiredService<IOptions<GraphQLOptions>>().Value;
         return new ComplexityOptions { MaxDepth = limits.MaxDepth, MaxComplexity = limits.MaxComplexity };
     }
-
-    private static void AddPersonas(this IServiceCollection services)
-    {
-        services.AddScoped<PersonaReader>();
-        services.AddScoped<PersonaCommands>();
-        services.AddScoped<PersonaByIdDataLoader>();
-        services.AddScoped<INodeResolver, PersonaNodeResolver>();
-    }
-
-    private static void AddGeneration(this IServiceCollection services)
-    {
-        services.AddScoped<GenerationReader>();
-        services.AddScoped<GenerationCommands>();
-        services.AddScoped<INodeResolver, GenerationNodeResolver>();
-    }
-
-    private static void AddConversations(this IServiceCollection services)
-    {
-        services.AddScoped<ConversationReader>();
-        services.AddScoped<ConversationCommands>();
-        services.AddScoped<ConversationByIdDataLoader>();
-        services.AddScoped<MessageByIdDataLoader>();
-        services.AddScoped<MessagesByConversationIdDataLoader>();
-        services.AddScoped<INodeResolver, ConversationNodeResolver>();
-        services.AddScoped<INodeResolver, MessageNodeResolver>();
-    }
 }

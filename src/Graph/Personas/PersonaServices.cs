@@ -1,0 +1,16 @@
+using LlmPlatform.Graph.Schema;
+
+namespace LlmPlatform.Graph.Personas;
+
+public static class PersonaServices
+{
+    /// <summary>What the persona fields resolve with, one instance per operation.</summary>
+    public static IServiceCollection AddPersonas(this IServiceCollection services)
+    {
+        services.AddScoped<PersonaReader>();
+        services.AddScoped<PersonaCommands>();
+        services.AddScoped<PersonaByIdDataLoader>();
+        services.AddScoped<INodeResolver, PersonaNodeResolver>();
+        return services;
+    }
+}
