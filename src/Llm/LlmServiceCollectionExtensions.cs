@@ -17,6 +17,7 @@ public static class LlmServiceCollectionExtensions
         services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<GenerationOptions>().BindConfiguration(GenerationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient();
+        services.AddProviderHttpClients(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<TokenCounter>();

@@ -26,17 +26,23 @@ public class LlmHost : IAsyncLifetime
         new("Llm:Generation:CancelWhenUnwatchedAfter", "00:00:00"),
     ];
 
-    public async Task InitializeAsync()
+    /// <summary>A last say over the host before it is built (a test logger, say); settings belong in <see cref="Settings"/>.</summary>
+    protected virtual void ConfigureHost(HostApplicationBuilder builder)
+    {
+    }
+
+    public virtual async Task InitializeAsync()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Sqlite", $"Data Source={_path}"), .. Settings]);
         builder.AddData();
         builder.AddLlm();
+        ConfigureHost(builder);
         _host = builder.Build();
         await _host.StartAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_host is not null)
         {

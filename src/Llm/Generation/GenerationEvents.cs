@@ -31,6 +31,8 @@ public sealed record GenerationUsage(
 public static class GenerationErrorCodes
 {
     public const string ProviderError = "PROVIDER_ERROR";
+    public const string ProviderRateLimited = "PROVIDER_RATE_LIMITED";
+    public const string ProviderTimeout = "PROVIDER_TIMEOUT";
     public const string ProviderUnavailable = "PROVIDER_UNAVAILABLE";
     public const string NotFound = "NOT_FOUND";
     public const string Required = "REQUIRED";

@@ -179,6 +179,7 @@ public sealed partial class GenerationService(
         (int Prompt, int Completion)? reported = null;
         var lengthLimited = false;
         string? failure = null;
+        var failureCode = GenerationErrorCodes.ProviderError;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(job.Running.Token);
         try
         {
@@ -199,18 +200,30 @@ public sealed partial class GenerationService(
                 reply.Append(chunk.Content);
             }
         }
-        catch (OperationCanceledException) when (job.Running.Token.IsCancellationRequested)
+        catch (Exception) when (job.Running.Token.IsCancellationRequested)
         {
-            // Cancelled by the user, by the last viewer leaving, or by shutdown: store what arrived.
+            // Cancelled by the user, by the last viewer leaving, or by shutdown: store what arrived. Aborting the
+            // request surfaces as an OperationCanceledException or, mid-body, as an IOException; either way it was us.
         }
-        catch (OperationCanceledException) when (idle.IsCancellationRequested)
+        catch (Exception) when (idle.IsCancellationRequested)
         {
-            failure = "The provider sent nothing for too long.";
+            failure = $"The provider sent nothing for {options.Value.ProviderIdleTimeout.TotalSeconds:0.###} s.";
+            failureCode = GenerationErrorCodes.ProviderTimeout;
+            LogProviderIdle(logger, started.GenerationId, started.Provider);
         }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException or KernelException or IOException or InvalidOperationException or TaskCanceledException)
+        catch (Exception e)
         {
-            failure = ProviderFailureMessage(e);
-            LogProviderFailed(logger, e, started.GenerationId, started.Provider);
+            // Whatever a connector throws, the generation must still end with a stored message and a final event,
+            // or its viewers wait forever: the OpenAI connectors throw System.ClientModel's ClientResultException,
+            // Ollama's HttpRequestException or IOException, the resilience pipeline Polly's exceptions.
+            var providerFailure = ProviderFailure.From(e);
+            failure = providerFailure.Message;
+            if (providerFailure.Status == 429)
+                failureCode = GenerationErrorCodes.ProviderRateLimited;
+            if (providerFailure.Recognized)
+                LogProviderFailed(logger, started.GenerationId, started.Provider, failure, e.GetType().Name);
+            else
+                LogProviderBroke(logger, e, started.GenerationId, started.Provider);
         }
 
         var cancelled = failure is null && job.Running.Token.IsCancellationRequested;
@@ -245,7 +258,7 @@ public sealed partial class GenerationService(
 
         GenerationEvent last = failure is null && messageId is { } id
             ? new GenerationCompleted(started.GenerationId, id, usage)
-            : new GenerationFailed(started.GenerationId, GenerationErrorCodes.ProviderError, failure ?? "The generation failed.", messageId, usage);
+            : new GenerationFailed(started.GenerationId, failureCode, failure ?? "The generation failed.", messageId, usage);
         await events.AppendAsync(last, CancellationToken.None);
         LogFinished(logger, started.GenerationId, finish, index, usage.LatencyMs);
     }
@@ -291,14 +304,6 @@ public sealed partial class GenerationService(
         return message.Id;
     }
 
-    // Provider messages can quote the request (and so a key in a URL); say only what kind of failure it was.
-    private static string ProviderFailureMessage(Exception e) => e switch
-    {
-        HttpOperationException { StatusCode: { } status } => $"The provider answered {(int)status} ({status}).",
-        TaskCanceledException => "The provider did not answer in time.",
-        _ => "The provider call failed.",
-    };
-
     private static string Title(string prompt)
     {
         var line = prompt.Trim().ReplaceLineEndings(" ");
@@ -315,8 +320,15 @@ public sealed partial class GenerationService(
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Generation {GenerationId} finished ({FinishReason}) after {Chunks} chunks in {LatencyMs} ms")]
     private static partial void LogFinished(ILogger logger, Guid generationId, FinishReason finishReason, int chunks, int latencyMs);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Generation {GenerationId}: provider {Provider} failed")]
-    private static partial void LogProviderFailed(ILogger logger, Exception exception, Guid generationId, string provider);
+    // Without the exception: its message is the provider's own text, which can quote the request (and so the key).
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Generation {GenerationId}: provider {Provider} failed: {Failure} ({ExceptionType})")]
+    private static partial void LogProviderFailed(ILogger logger, Guid generationId, string provider, string failure, string exceptionType);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Generation {GenerationId}: provider {Provider} went silent for longer than the idle timeout")]
+    private static partial void LogProviderIdle(ILogger logger, Guid generationId, string provider);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Generation {GenerationId}: the call to provider {Provider} broke unexpectedly")]
+    private static partial void LogProviderBroke(ILogger logger, Exception exception, Guid generationId, string provider);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Generation {GenerationId}: the reply could not be stored")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, Guid generationId);

@@ -1,9 +1,10 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 
 namespace LlmPlatform.Llm.Providers;
 
 /// <summary>The providers generations may use, by name. Section <c>Llm</c>.</summary>
-public sealed class LlmOptions
+public sealed class LlmOptions : IValidatableObject
 {
     public const string Section = "Llm";
     public const string EchoProviderName = "echo";
@@ -17,8 +18,31 @@ public sealed class LlmOptions
     /// unless configured otherwise under its own name.
     /// </summary>
     public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// What data annotations cannot say: each provider's needs by kind, and the annotations of the nested options
+    /// (<c>ValidateDataAnnotations</c> checks only this object's own properties).
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Names compare as the registry compares them, whatever comparer the binder left the dictionary with.
+        if (!Providers.Keys.Append(EchoProviderName).Contains(DefaultProvider, StringComparer.OrdinalIgnoreCase))
+            yield return new($"Llm:DefaultProvider names \"{DefaultProvider}\", which is not configured under Llm:Providers.", [nameof(DefaultProvider)]);
+
+        foreach (var (name, provider) in Providers)
+        {
+            var path = $"Llm:Providers:{name}";
+            foreach (var result in provider.Validate(path))
+                yield return result;
+        }
+    }
 }
 
+/// <summary>
+/// What kind of service a provider is. Configuration spells it as the issue does (<c>echo</c>, <c>openai</c>,
+/// <c>azure-openai</c>, <c>openai-compatible</c>, <c>ollama</c>) or by member name, in any case.
+/// </summary>
+[TypeConverter(typeof(ProviderKindConverter))]
 public enum ProviderKind
 {
     Echo,
@@ -33,7 +57,11 @@ public sealed class ProviderOptions
 {
     public ProviderKind Kind { get; set; } = ProviderKind.Echo;
 
-    /// <summary>Base URL: required for azure-openai, openai-compatible and ollama; optional for openai.</summary>
+    /// <summary>
+    /// Base URL: required for azure-openai (the resource, <c>https://x.openai.azure.com/</c>), openai-compatible
+    /// (the API root clients append <c>chat/completions</c> to, e.g. <c>http://localhost:8000/v1</c>) and ollama
+    /// (<c>http://localhost:11434</c>); optional for openai.
+    /// </summary>
     public Uri? Endpoint { get; set; }
 
     /// <summary>Server-wide key. Comes from configuration or the environment only; never returned by the API.</summary>
@@ -42,7 +70,7 @@ public sealed class ProviderOptions
     /// <summary>The model used when neither the request nor the persona names one; the first listed when unset.</summary>
     public string? DefaultModel { get; set; }
 
-    /// <summary>The models this provider offers, by the name requests use.</summary>
+    /// <summary>The models this provider offers, by the name requests use (for azure-openai: the deployment name).</summary>
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Echo only: pause between tokens.</summary>
@@ -52,8 +80,50 @@ public sealed class ProviderOptions
     [Range(1, 10_000_000)]
     public int EchoReplyTokens { get; set; } = 48;
 
-    /// <summary>Whole-request timeout for the provider's HTTP calls.</summary>
+    /// <summary>
+    /// Longest wait for the provider to start answering (its response headers), retries and their pauses included.
+    /// The streamed reply after that is bounded by <c>Llm:Generation:ProviderIdleTimeout</c> between chunks, not by this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Retries, per-attempt timeout and circuit breaker of the provider's HTTP calls.</summary>
+    public ProviderResilienceOptions Resilience { get; set; } = new();
+
+    internal IEnumerable<ValidationResult> Validate(string path)
+    {
+        foreach (var result in Annotations(this, path))
+            yield return result;
+        foreach (var result in Annotations(Resilience, path + ":Resilience"))
+            yield return result;
+
+        if (!Enum.IsDefined(Kind))
+            yield return new($"{path}:Kind is not a provider kind; use {ProviderKindConverter.Spellings}.", [path + ":Kind"]);
+        if (Kind is ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible or ProviderKind.Ollama && Endpoint is null)
+            yield return new($"{path}:Endpoint is required for a provider of kind {ProviderKindConverter.Spell(Kind)}.", [path + ":Endpoint"]);
+        if (Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+            yield return new($"{path}:Endpoint must be an absolute http or https URL.", [path + ":Endpoint"]);
+        if (Kind != ProviderKind.Echo && Models.Count == 0)
+            yield return new($"{path}:Models must list at least one model (Llm:Providers:<name>:Models:<model>:ContextWindow).", [path + ":Models"]);
+        if (DefaultModel is { } model && Models.Count > 0 && !Models.ContainsKey(model))
+            yield return new($"{path}:DefaultModel \"{model}\" is not one of its Models.", [path + ":DefaultModel"]);
+
+        foreach (var (name, options) in Models)
+        {
+            var modelPath = $"{path}:Models:{name}";
+            foreach (var result in Annotations(options, modelPath))
+                yield return result;
+            if (options.MaxOutputTokens >= options.ContextWindow)
+                yield return new($"{modelPath}:MaxOutputTokens must be less than its ContextWindow, or no prompt fits.", [modelPath + ":MaxOutputTokens"]);
+        }
+    }
+
+    private static IEnumerable<ValidationResult> Annotations(object options, string path)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        return results.Select(r => new ValidationResult($"{path}: {r.ErrorMessage}", [.. r.MemberNames.Select(m => $"{path}:{m}")]));
+    }
 }
 
 /// <summary>One model of a provider.</summary>
@@ -72,4 +142,47 @@ public sealed class ModelOptions
 
     /// <summary>Price per million completion tokens, for usage costs.</summary>
     public decimal OutputCostPerMillion { get; set; }
+}
+
+/// <summary>
+/// How a provider's HTTP calls ride out trouble (<c>Llm:Providers:&lt;name&gt;:Resilience</c>). It all happens
+/// before the reply starts: a call is retried only while no response has come back, so a streamed reply that
+/// breaks after its first token is never sent again (and never billed twice).
+/// </summary>
+public sealed class ProviderResilienceOptions
+{
+    /// <summary>Retries after a 408, 429, 5xx, a failed connection or an attempt timeout; 0 for none.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>First pause between attempts, doubled (with jitter) for each next one, when the provider gives no Retry-After.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Longest Retry-After honoured: a provider asking for a longer pause gets none, and the generation fails at once
+    /// with its 429 rather than leaving the user waiting.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Longest wait for one attempt's response headers. The streamed body is not bounded by it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Share of failed attempts within <see cref="SamplingDuration"/> that opens the circuit (1: only when every attempt failed).</summary>
+    [Range(0.01, 1.0)]
+    public double FailureRatio { get; set; } = 0.5;
+
+    /// <summary>Attempts within <see cref="SamplingDuration"/> before the failure ratio counts.</summary>
+    [Range(2, int.MaxValue)]
+    public int MinimumThroughput { get; set; } = 20;
+
+    /// <summary>The window the failure ratio is measured over.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long an open circuit fails calls at once, without sending them, before trying again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }

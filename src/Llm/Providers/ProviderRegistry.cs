@@ -1,11 +1,12 @@
+using System.Net.Http.Headers;
 using LlmPlatform.Llm.Providers.Echo;
+using LlmPlatform.Llm.Providers.Ollama;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.AzureOpenAI;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
-using OllamaSharp;
 
 namespace LlmPlatform.Llm.Providers;
 
@@ -23,8 +24,9 @@ public sealed class ProviderRegistry
         configured.TryAdd(LlmOptions.EchoProviderName, new ProviderOptions { Kind = ProviderKind.Echo });
         foreach (var (name, provider) in configured)
         {
-            if (provider.Models.Count == 0)
-                provider.Models[provider.Kind == ProviderKind.Echo ? EchoChatCompletionService.DefaultModel : "default"] = new ModelOptions();
+            // Only echo may leave its models out (options validation refuses the others): it has one of its own.
+            if (provider.Models.Count == 0 && provider.Kind == ProviderKind.Echo)
+                provider.Models[EchoChatCompletionService.DefaultModel] = new ModelOptions();
             _providers[name] = new ChatProvider(name, provider, model => Create(name, provider, model, httpClients, clock));
         }
         DefaultProvider = options.Value.DefaultProvider;
@@ -60,14 +62,20 @@ public sealed class ProviderRegistry
             // Local servers (vLLM, llama.cpp, LM Studio, Ollama's /v1) often need no key, but the client insists on one.
             ProviderKind.OpenAICompatible => new OpenAIChatCompletionService(
                 model, provider.Endpoint!, string.IsNullOrEmpty(provider.ApiKey) ? "unused" : provider.ApiKey, httpClient: Http()),
-            ProviderKind.Ollama => ((IChatClient)new OllamaApiClient(WithBase(Http(), provider.Endpoint!), model)).AsChatCompletionService(),
+            ProviderKind.Ollama => ((IChatClient)new AbortableOllamaApiClient(ForOllama(Http(), provider), model)).AsChatCompletionService(),
             _ => throw new InvalidOperationException($"Provider {name} has an unknown kind."),
         };
     }
 
-    private static HttpClient WithBase(HttpClient client, Uri endpoint)
+    private static HttpClient ForOllama(HttpClient client, ProviderOptions provider)
     {
-        client.BaseAddress = endpoint;
+        // OllamaSharp resolves "api/chat" against the base address: without a trailing slash, a proxied
+        // "https://host/ollama" would lose its last segment.
+        var endpoint = provider.Endpoint!.ToString();
+        client.BaseAddress = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
+        // Ollama itself takes no key, but the proxies and hosted services in front of it take a bearer token.
+        if (!string.IsNullOrEmpty(provider.ApiKey))
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", provider.ApiKey);
         return client;
     }
 }

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace LlmPlatform.Llm.Providers;
+
+/// <summary>
+/// The named HTTP client of each configured provider (<see cref="ProviderRegistry.HttpClientName"/>), with its
+/// resilience pipeline: retries that honour Retry-After, a circuit breaker, and a per-attempt timeout.
+/// </summary>
+/// <remarks>
+/// The pipeline wraps <c>SendAsync</c>, which returns as soon as the response headers are in (the connectors
+/// stream), so everything here happens before the reply starts: a call is retried only while the provider has
+/// sent no reply, never after a token went out, and the attempt timeout bounds the wait for headers, not the
+/// streamed body (the generation's <c>ProviderIdleTimeout</c> watches that). The connectors add no retries or
+/// timeouts of their own (given an HttpClient, Semantic Kernel sets the OpenAI client's retries to 0 and its network
+/// timeout to infinite; OllamaSharp has none), so one generation makes at most
+/// 1 + <see cref="ProviderResilienceOptions.MaxRetries"/> calls, and <see cref="ProviderOptions.Timeout"/> (the
+/// HttpClient's) bounds them all together.
+/// </remarks>
+internal static class ProviderHttpClients
+{
+    private const string PipelineName = "provider";
+
+    public static IServiceCollection AddProviderHttpClients(this IServiceCollection services, IConfiguration configuration)
+    {
+        var providers = configuration.GetSection(LlmOptions.Section).GetSection(nameof(LlmOptions.Providers));
+        foreach (var name in providers.GetChildren().Select(p => p.Key))
+        {
+            services.AddHttpClient(ProviderRegistry.HttpClientName(name))
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    // The connectors keep their HttpClient for the life of the process, so the factory never rotates
+                    // its handler: let the connection pool retire connections instead (DNS changes, load balancers).
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                    // A reply disposed before its end (a cancelled generation) closes its connection at once. The
+                    // default drains it for up to 2 s to reuse the connection, and all that while the provider keeps
+                    // generating, and billing, tokens nobody reads.
+                    MaxResponseDrainSize = 0,
+                })
+                // Keys travel in headers (Authorization, api-key): no header value is ever logged. The factory's
+                // default since .NET 8, said here so that turning on header logging to debug cannot leak a key.
+                .RedactLoggedHeaders(_ => true)
+                .AddResilienceHandler(PipelineName, (pipeline, context) =>
+                {
+                    var options = context.ServiceProvider.GetRequiredService<IOptions<LlmOptions>>().Value;
+                    var resilience = options.Providers.GetValueOrDefault(name)?.Resilience ?? new ProviderResilienceOptions();
+                    Configure(pipeline, resilience, context.ServiceProvider.GetRequiredService<TimeProvider>());
+                });
+        }
+        return services;
+    }
+
+    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ProviderResilienceOptions options, TimeProvider clock)
+    {
+        pipeline.TimeProvider = clock;
+        if (options.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(
+                    HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                    && !(RetryAfter(args.Outcome.Result, clock) > options.MaxRetryAfter)),
+            });
+        }
+        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        {
+            FailureRatio = options.FailureRatio,
+            MinimumThroughput = options.MinimumThroughput,
+            SamplingDuration = options.SamplingDuration,
+            BreakDuration = options.BreakDuration,
+        });
+        pipeline.AddTimeout(options.AttemptTimeout);
+    }
+
+    /// <summary>The pause a response asks for in its Retry-After header (seconds or a date), if any.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider clock) => response?.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - clock.GetUtcNow(),
+        _ => null,
+    };
+}
