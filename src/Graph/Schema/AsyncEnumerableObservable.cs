@@ -25,7 +25,13 @@ public sealed class AsyncEnumerableObservable<T>(Func<CancellationToken, IAsyncE
             try
             {
                 await foreach (var item in source(_cancellation.Token).WithCancellation(_cancellation.Token))
+                {
+                    // A source that is ahead of this reader (a fast provider, a replay) hands out items without ever
+                    // waiting, so it never sees the token: without this check an unsubscribed reader would run to the
+                    // end of the stream, and a generation it watched would not learn that its viewer left.
+                    _cancellation.Token.ThrowIfCancellationRequested();
                     observer.OnNext(item);
+                }
                 observer.OnCompleted();
             }
             catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)

@@ -28,14 +28,26 @@ internal sealed class RunningOperation : IAsyncDisposable
 {
     private readonly CancellationTokenSource _cancellation;
     private readonly AsyncServiceScope _scope;
+    private readonly Lock _gate = new();
     private IDisposable? _subscription;
+    private bool _sourceStopped;
     private int _disposed;
 
     public RunningOperation(IServiceScopeFactory scopes, CancellationToken connectionClosed)
     {
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+        // A closing connection stops the source at once, not when the socket is finally released (after the close
+        // handshake, or the close timeout for a client that reads nothing): nobody will receive its events, and a
+        // generation left unwatched is cancelled now instead of running on for a client that is gone.
+        _cancellation.Token.UnsafeRegister(static state => ((RunningOperation)state!).StopSource(), this);
         _scope = scopes.CreateAsyncScope();
     }
+
+    /// <summary>
+    /// Held by a transport while it queues a result of this operation, and while it stops the operation, so that once
+    /// the client has stopped it no result of it is queued any more.
+    /// </summary>
+    public Lock SendGate { get; } = new();
 
     /// <summary>Completes when the operation has ended, however it ended.</summary>
     public Task Completion => _ended.Task;
@@ -62,9 +74,15 @@ internal sealed class RunningOperation : IAsyncDisposable
                 // One root field per subscription operation (a validation rule guarantees it).
                 var observer = new SinkObserver(sink, this);
                 var subscription = streams.Values.First().Subscribe(observer);
-                if (Interlocked.CompareExchange(ref _subscription, subscription, null) is not null || _disposed == 1)
-                    subscription.Dispose();
-                return; // the observer ends the operation
+                lock (_gate)
+                {
+                    if (!_sourceStopped)
+                    {
+                        _subscription = subscription;
+                        return; // the observer ends the operation
+                    }
+                }
+                subscription.Dispose(); // stopped while it was being subscribed
             }
             else
             {
@@ -82,11 +100,23 @@ internal sealed class RunningOperation : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
-        await _cancellation.CancelAsync();
-        Interlocked.Exchange(ref _subscription, null)?.Dispose();
+        await _cancellation.CancelAsync(); // stops the source (see the constructor)
+        StopSource();
         _cancellation.Dispose();
         await _scope.DisposeAsync();
         _ended.TrySetResult();
+    }
+
+    private void StopSource()
+    {
+        IDisposable? subscription;
+        lock (_gate)
+        {
+            _sourceStopped = true;
+            subscription = _subscription;
+            _subscription = null;
+        }
+        subscription?.Dispose();
     }
 
     private sealed class SinkObserver(IOperationSink sink, RunningOperation operation) : IObserver<ExecutionResult>

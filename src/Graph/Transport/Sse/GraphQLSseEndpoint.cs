@@ -52,9 +52,16 @@ internal sealed partial class GraphQLSseEndpoint(
         response.Headers.CacheControl = "no-cache";
         // Proxies such as nginx would otherwise hold events back until their buffer fills.
         response.Headers["X-Accel-Buffering"] = "no";
-        // Some browsers fire no open event until the first byte arrives: send a comment at once.
-        await response.Body.WriteAsync(":\n\n"u8.ToArray(), context.RequestAborted);
-        await response.Body.FlushAsync(context.RequestAborted);
+        try
+        {
+            // Some browsers fire no open event until the first byte arrives: send a comment at once.
+            await response.Body.WriteAsync(":\n\n"u8.ToArray(), context.RequestAborted);
+            await response.Body.FlushAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
 
         var events = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.Value.OutboundBufferMessages) { SingleReader = true });
         var sink = new Sink(events.Writer, serializer, context, logger, options.Value.OutboundBufferMessages);

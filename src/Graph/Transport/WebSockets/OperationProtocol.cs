@@ -89,8 +89,16 @@ internal abstract class OperationProtocol(
     }
 
     /// <summary>The client ended an operation: stop it and send nothing more for it.</summary>
-    protected ValueTask StopAsync(string id) =>
-        _operations.TryRemove(id, out var operation) ? operation.DisposeAsync() : ValueTask.CompletedTask;
+    protected ValueTask StopAsync(string id)
+    {
+        if (!_operations.TryGetValue(id, out var operation))
+            return ValueTask.CompletedTask;
+        // Removed under the gate its results are queued under: a result being queued right now goes out before
+        // whatever this connection answers next, and none is queued after (PROTOCOL.md: no further events).
+        lock (operation.SendGate)
+            _operations.TryRemove(KeyValuePair.Create(id, operation));
+        return operation.DisposeAsync();
+    }
 
     protected void Close(int code, string reason) => Connection.Close((WebSocketCloseStatus)code, reason);
 
@@ -121,29 +129,35 @@ internal abstract class OperationProtocol(
     {
         public void Refused(IReadOnlyList<ExecutionError> errors)
         {
-            if (protocol.IsLive(id, operation))
-                protocol.SendRefused(id, errors);
+            lock (operation.SendGate)
+            {
+                if (protocol.IsLive(id, operation))
+                    protocol.SendRefused(id, errors);
+            }
             protocol.Finish(id, operation);
         }
 
-        public void Next(ExecutionResult result)
-        {
-            if (protocol.IsLive(id, operation))
-                protocol.Connection.Send(protocol.NextMessage(id, result));
-        }
+        public void Next(ExecutionResult result) => SendIfLive(protocol.NextMessage(id, result));
 
         public void Failed(ExecutionError error)
         {
-            if (protocol.IsLive(id, operation))
-                protocol.Connection.Send(protocol.FailedMessage(id, error));
+            SendIfLive(protocol.FailedMessage(id, error));
             protocol.Finish(id, operation);
         }
 
         public void Completed()
         {
-            if (protocol.IsLive(id, operation))
-                protocol.Connection.Send(protocol.CompletedMessage(id));
+            SendIfLive(protocol.CompletedMessage(id));
             protocol.Finish(id, operation);
+        }
+
+        private void SendIfLive(byte[] message)
+        {
+            lock (operation.SendGate)
+            {
+                if (protocol.IsLive(id, operation))
+                    protocol.Connection.Send(message);
+            }
         }
     }
 }

@@ -49,6 +49,9 @@ public sealed class EchoChatCompletionService(ProviderOptions options, TimeProvi
         {
             if (options.EchoTokenDelay > TimeSpan.Zero)
                 await Task.Delay(options.EchoTokenDelay, clock, cancellationToken);
+            else if (sent % 64 == 63)
+                // With no delay nothing here ever waits: let other work use this thread now and then.
+                await Task.Yield();
             cancellationToken.ThrowIfCancellationRequested();
             sent++;
             yield return new StreamingChatMessageContent(AuthorRole.Assistant, token);
