@@ -29,4 +29,10 @@ public sealed class GraphQLOptions
     /// <summary>Parsed and validated documents kept, by total length of their text in characters; 0 keeps none.</summary>
     [Range(0, long.MaxValue)]
     public long DocumentCacheSize { get; set; } = 10_000_000;
+
+    /// <summary>
+    /// Resolve sibling query fields concurrently (each with its own database context). Off: one at a time, which
+    /// costs less per field; batched loads are batched either way.
+    /// </summary>
+    public bool ParallelExecution { get; set; }
 }

@@ -28,15 +28,18 @@ public static class SchemaServiceCollectionExtensions
         services.AddConversations();
         services.AddGeneration();
 
+        services.AddSingleton(sp => new VariableComplexityValidationRule(new ComplexityValidationRule(ComplexityLimits(sp))));
+
         var isDevelopment = builder.Environment.IsDevelopment();
+        var parallel = builder.Configuration.GetSection(GraphQLOptions.Section).Get<GraphQLOptions>()?.ParallelExecution ?? false;
         services.AddGraphQL(graphql => graphql
             .AddSchema<PlatformSchema>()
             .AddGraphTypes(typeof(PlatformSchema).Assembly)
             .AddSystemTextJson()
             .AddValidationRule<AliasLimitValidationRule>()
-            // Complexity depends on the variables (`first: $n`), so it runs for cached documents too.
-            .AddValidationRule(sp => new ComplexityValidationRule(ComplexityLimits(sp)), useForCachedDocuments: true)
+            .AddValidationRule(sp => new ComplexityValidationRule(ComplexityLimits(sp)))
             .ConfigureExecution<DocumentCache>()
+            .AddExecutionStrategy<IExecutionStrategy>(parallel ? ParallelExecutionStrategy.Instance : SerialExecutionStrategy.Instance, GraphQLParser.AST.OperationType.Query)
             .AddErrorInfoProvider((errors, sp) =>
             {
                 var expose = sp.GetRequiredService<IOptions<GraphQLOptions>>().Value.ExposeExceptionDetails ?? isDevelopment;
@@ -49,6 +52,9 @@ public static class SchemaServiceCollectionExtensions
             {
                 var limits = execution.RequestServices!.GetRequiredService<IOptions<GraphQLOptions>>().Value;
                 execution.Timeout = limits.OperationTimeout;
+                // Cached documents skip validation, but variables can still raise a document's complexity.
+                execution.CachedDocumentValidationRules =
+                    [.. execution.CachedDocumentValidationRules ?? [], execution.RequestServices!.GetRequiredService<VariableComplexityValidationRule>()];
                 execution.ThrowOnUnhandledException = false;
             }));
         return builder;

@@ -19,6 +19,11 @@ internal static class MediaTypes
     {
         if (string.IsNullOrWhiteSpace(accept))
             return Json;
+        // The values clients send almost always, answered without parsing the header.
+        if (accept.Equals(GraphQLResponse, StringComparison.OrdinalIgnoreCase))
+            return GraphQLResponse;
+        if (accept.Equals(Json, StringComparison.OrdinalIgnoreCase) || accept == "*/*")
+            return Json;
         if (!MediaTypeHeaderValue.TryParseList([accept], out var values))
             return Json;
 
@@ -48,6 +53,9 @@ internal static class MediaTypes
     /// <summary>True for a POST body type we read: application/json, in UTF-8 when a charset is named.</summary>
     public static bool IsJsonRequest(string? contentType)
     {
+        if (contentType is not null && (contentType.Equals(Json, StringComparison.OrdinalIgnoreCase)
+            || contentType.Equals(JsonUtf8, StringComparison.OrdinalIgnoreCase)))
+            return true;
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var value))
             return false;
         if (!string.Equals(value.MediaType.Value, Json, StringComparison.OrdinalIgnoreCase))

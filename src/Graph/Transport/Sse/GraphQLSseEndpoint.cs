@@ -29,7 +29,9 @@ internal sealed partial class GraphQLSseEndpoint(
     public static bool Accepts(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Most requests are not for a stream: a substring check spares them parsing the header.
         return HttpMethods.IsPost(request.Method)
+            && request.Headers.Accept.ToString().Contains(EventStream, StringComparison.OrdinalIgnoreCase)
             && MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)
             && accepted.Any(a => string.Equals(a.MediaType.Value, EventStream, StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) > 0);
     }
