@@ -28,5 +28,5 @@ public sealed class GenerationNodeResolver(IServiceProvider services) : INodeRes
     public string TypeName => GenerationGraphType.TypeName;
 
     public IDataLoaderResult<object?>? Resolve(string key) =>
-        Guid.TryParseExact(key, "N", out var id) ? GenerationQueries.Find(services, id).Then(g => (object?)g) : null;
+        GlobalId.TryParseGuidKey(key, out var id) ? GenerationQueries.Find(services, id).Then(g => (object?)g) : null;
 }

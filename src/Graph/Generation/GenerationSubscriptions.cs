@@ -38,9 +38,25 @@ public static class GenerationSubscriptions
     private static async IAsyncEnumerable<object?> Boxed(
         IAsyncEnumerable<GenerationEvent> events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var generationEvent in events.WithCancellation(cancellationToken))
+        await using var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        while (await MoveNextAsync(enumerator))
         {
-            yield return generationEvent;
+            yield return enumerator.Current;
+        }
+    }
+
+    // A stream that cannot go on gap-free says why with an exception of its own (REPLAY_UNAVAILABLE, FELL_BEHIND, or
+    // NOT_FOUND once a finished generation has expired). The engine masks any other exception as an internal error,
+    // so it becomes an ExecutionError with that code: the client learns to read the stored message instead of retrying.
+    private static async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<GenerationEvent> events)
+    {
+        try
+        {
+            return await events.MoveNextAsync();
+        }
+        catch (GenerationStreamException e)
+        {
+            throw new ExecutionError(e.Message, e) { Code = e.Code };
         }
     }
 }
