@@ -1,7 +1,12 @@
 using LlmPlatform.Bench.Baseline;
 using LlmPlatform.Bench.Cli;
+using LlmPlatform.Bench.IdleConnections;
 using LlmPlatform.Bench.Load;
 using LlmPlatform.Bench.QueryThroughput;
+using LlmPlatform.Bench.Runner;
+using LlmPlatform.Bench.StreamFanout;
+using LlmPlatform.Bench.Streaming;
+using LlmPlatform.Bench.StreamThroughput;
 
 // Each role runs in its own process; the orchestrator (`run`) starts the others.
 const string Usage = """
@@ -9,10 +14,18 @@ const string Usage = """
       run query-throughput [--concurrency 32] [--duration 10s] [--warmup 3s] [--rounds 3] [--pin auto|split|none]
                            [--server-warmup 180s] [--slice 1s] [--results <file.md>] [--graphql-dll <path>]
                            [--server-env KEY=VALUE]... [--graphql-env KEY=VALUE]...
-      baseline-server --urls http://127.0.0.1:PORT --sqlite <path>
+      run stream-throughput [--tokens 10000] [--repetitions 20] [--rounds 3] [--min-warmup 60s] [--server-warmup 180s] [common options]
+      run stream-fanout [--connections 1000] [--tokens 200] [--delay 20ms] [--rounds 3] [--warmup-runs 3] [common options]
+      run idle-connections [--connections 1000] [--settle 8s] [--readings 3] [--warmup-connections 100] [common options]
+          common options: [--pin auto|split|none] [--results <file.md>] [--graphql-dll <path>] [--server-env K=V]... [--graphql-env K=V]...
+      baseline-server --urls http://127.0.0.1:PORT --sqlite <path>   (POST /personas, and the bare WebSocket stream at /ws?delayMs=N)
       seed --sqlite <path>                  (the benchmark's database, to run the servers by hand, e.g. to profile)
+      memory --pid <pid> [--gc true]        (a process's RSS and GC heap from /proc; --gc true induces a full GC first)
       load --url <url> [--url <url>]... --body <json> [--concurrency 32] [--duration 10s] [--warmup 3s]
            [--slice 1s] [--settle 100ms] [--accept <header>]
+      stream-client throughput --url <ws url> [--url <ws url>] [--tokens 10000] [--repetitions 5] [--warmup 1] [--show-frames N]
+      stream-client fanout --url <ws url> [--connections 1000] [--tokens 200] [--delay 20ms]
+      stream-client idle --url <ws url> [--query generate | --query watch --id <generation id>]   (then open N / status / close on stdin)
     """;
 
 try
@@ -21,9 +34,14 @@ try
     return args.FirstOrDefault() switch
     {
         "run" when arguments.Positional is [QueryThroughputBenchmark.Name] => await QueryThroughputBenchmark.RunAsync(arguments),
+        "run" when arguments.Positional is [StreamThroughputBenchmark.Name] => await StreamThroughputBenchmark.RunAsync(arguments),
+        "run" when arguments.Positional is [StreamFanoutBenchmark.Name] => await StreamFanoutBenchmark.RunAsync(arguments),
+        "run" when arguments.Positional is [IdleConnectionsBenchmark.Name] => await IdleConnectionsBenchmark.RunAsync(arguments),
         "baseline-server" => await BaselineServer.RunAsync(arguments),
         "load" => await LoadCommand.RunAsync(arguments),
+        "stream-client" => await StreamClientCommand.RunAsync(arguments),
         "seed" => await SeedAsync(arguments),
+        "memory" => await MemoryAsync(arguments),
         _ => throw new UsageException("unknown command"),
     };
 }
@@ -31,6 +49,23 @@ catch (UsageException e)
 {
     await Console.Error.WriteLineAsync($"{e.Message}\n{Usage}");
     return 64;
+}
+
+static async Task<int> MemoryAsync(Arguments arguments)
+{
+    var pid = arguments.Int("pid", 0);
+    var collect = arguments.Optional("gc") == "true";
+    arguments.ThrowIfUnread();
+    static string Show(ProcessMemory? m) => m is null ? "no /proc"
+        : $"RSS {m.Rss / 1048576.0:0.0} MiB (anon {m.RssAnon / 1048576.0:0.0}, file {m.RssFile / 1048576.0:0.0}); "
+          + $"GC heap resident {m.GcHeapResident / 1048576.0:0.0} MiB, committed {m.GcHeapCommitted / 1048576.0:0.0} MiB";
+    Console.WriteLine("before: " + Show(ProcessMemory.Read(pid)));
+    if (collect)
+    {
+        Console.WriteLine(await InducedGc.CollectAsync(pid, CancellationToken.None) ? "full GC induced" : "no diagnostic port");
+        Console.WriteLine("after:  " + Show(ProcessMemory.Read(pid)));
+    }
+    return 0;
 }
 
 static async Task<int> SeedAsync(Arguments arguments)

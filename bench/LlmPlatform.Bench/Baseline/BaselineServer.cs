@@ -8,7 +8,9 @@ namespace LlmPlatform.Bench.Baseline;
 /// <summary>
 /// The bare endpoint GraphQL is measured against: the same host shape as src/Graph (<c>CreateBuilder</c>,
 /// <c>AddData()</c>, a plain <see cref="RequestDelegate"/> endpoint) serving the same rows as
-/// <c>{ personas(first: 10) { nodes { id name description } } }</c>, in the same JSON, with no GraphQL in between.
+/// <c>{ personas(first: 10) { nodes { id name description } } }</c>, in the same JSON, with no GraphQL in between;
+/// and, for the streaming benchmarks, a bare WebSocket endpoint sending the frames of a `generate` stream
+/// (<see cref="StreamingBaseline"/>).
 /// </summary>
 public static class BaselineServer
 {
@@ -38,6 +40,7 @@ public static class BaselineServer
         var app = builder.Build();
         app.UseWebSockets();
         app.MapPost(PersonasPath, (RequestDelegate)WritePersonasAsync);
+        app.Map(StreamingBaseline.Path, (RequestDelegate)StreamingBaseline.HandleAsync);
         app.MapGet(ReadyPath, (RequestDelegate)WriteReadyAsync);
         await app.RunAsync();
         return 0;

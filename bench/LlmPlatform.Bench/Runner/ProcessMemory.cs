@@ -8,12 +8,27 @@ namespace LlmPlatform.Bench.Runner;
 /// GC reserves one large range of address space up front (256 GB by default with regions) and commits pages in it as
 /// the managed heap grows, so the resident pages of that one mapping are the managed heap as the OS holds it
 /// (live objects, garbage not yet collected, and free space the GC has not yet given back), without any help from
-/// inside the process.
+/// inside the process. <see cref="GcHeapCommitted"/> is the readable and writable part of that range: what the GC has
+/// committed, touched or not (a large array that was allocated but never written to counts here, not in RSS).
 /// </summary>
-public sealed record ProcessMemory(long Rss, long RssAnon, long RssFile, long? GcHeapResident, long? GcHeapReserved)
+public sealed record ProcessMemory(long Rss, long RssAnon, long RssFile, long? GcHeapResident, long? GcHeapCommitted)
 {
     /// <summary>Mappings smaller than this cannot be the GC's reserved range.</summary>
     private const long GcReserveAtLeast = 16L << 30;
+
+    /// <summary>Just the resident set size (<c>VmRSS</c>), cheap enough to sample often.</summary>
+    public static long? ResidentSetSize(int processId)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{processId}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : Kilobytes(line);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
 
     public static ProcessMemory? Read(int processId)
     {
@@ -31,8 +46,8 @@ public sealed record ProcessMemory(long Rss, long RssAnon, long RssFile, long? G
             }
             if (rss is null || anon is null || file is null)
                 return null;
-            var (gcResident, gcReserved) = GcRange(processId);
-            return new ProcessMemory(rss.Value, anon.Value, file.Value, gcResident, gcReserved);
+            var (gcResident, gcCommitted) = GcRange(processId);
+            return new ProcessMemory(rss.Value, anon.Value, file.Value, gcResident, gcCommitted);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
@@ -43,9 +58,9 @@ public sealed record ProcessMemory(long Rss, long RssAnon, long RssFile, long? G
     /// <summary>
     /// The GC's reserved range: the largest mapping (the reserve's uncommitted rest) and the anonymous mappings
     /// touching it on either side (committing pages changes their protection, which splits the reserve into several
-    /// mappings); its resident pages and its size. Null when no mapping is that large.
+    /// mappings); its resident pages and its committed (read-write) bytes. Null when no mapping is that large.
     /// </summary>
-    private static (long? Resident, long? Reserved) GcRange(int processId)
+    private static (long? Resident, long? Committed) GcRange(int processId)
     {
         var mappings = new List<Mapping>();
         foreach (var line in File.ReadLines($"/proc/{processId}/smaps"))
@@ -59,7 +74,8 @@ public sealed record ProcessMemory(long Rss, long RssAnon, long RssFile, long? G
                 mappings.Add(new Mapping(
                     long.Parse(line.AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
                     long.Parse(line.AsSpan(dash + 1, space - dash - 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                    Anonymous: fields.Length < 6 || string.IsNullOrWhiteSpace(fields[5])));
+                    Anonymous: fields.Length < 6 || string.IsNullOrWhiteSpace(fields[5]),
+                    Writable: fields[1].StartsWith("rw", StringComparison.Ordinal)));
             }
             else if (mappings.Count > 0 && line.StartsWith("Rss:", StringComparison.Ordinal))
             {
@@ -82,11 +98,11 @@ public sealed record ProcessMemory(long Rss, long RssAnon, long RssFile, long? G
         var last = largest;
         while (last < mappings.Count - 1 && mappings[last + 1].Anonymous && mappings[last + 1].Start == mappings[last].End)
             last++;
-        var resident = mappings.Skip(first).Take(last - first + 1).Sum(m => m.Rss);
-        return (resident, mappings[last].End - mappings[first].Start);
+        var range = mappings.Skip(first).Take(last - first + 1).ToList();
+        return (range.Sum(m => m.Rss), range.Where(m => m.Writable).Sum(m => m.Size));
     }
 
-    private sealed record Mapping(long Start, long End, bool Anonymous)
+    private sealed record Mapping(long Start, long End, bool Anonymous, bool Writable)
     {
         public long Size => End - Start;
 
