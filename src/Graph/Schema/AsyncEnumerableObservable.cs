@@ -14,6 +14,8 @@ public sealed class AsyncEnumerableObservable<T>(Func<CancellationToken, IAsyncE
         return subscription;
     }
 
+    private const int YieldEvery = 32;
+
     private sealed class Subscription : IDisposable
     {
         private readonly CancellationTokenSource _cancellation = new();
@@ -24,8 +26,14 @@ public sealed class AsyncEnumerableObservable<T>(Func<CancellationToken, IAsyncE
             await Task.Yield();
             try
             {
+                var pushed = 0;
                 await foreach (var item in source(_cancellation.Token).WithCancellation(_cancellation.Token))
                 {
+                    // A source that never waits would keep this thread to itself, and the connection's writer,
+                    // queued behind it, could not drain what it pushes: a client reading at full speed would then
+                    // look too slow and be dropped. Now and then, let the writer run.
+                    if (++pushed % YieldEvery == 0)
+                        await Task.Yield();
                     // A source that is ahead of this reader (a fast provider, a replay) hands out items without ever
                     // waiting, so it never sees the token: without this check an unsubscribed reader would run to the
                     // end of the stream, and a generation it watched would not learn that its viewer left.

@@ -65,8 +65,11 @@ public sealed class InMemoryGenerationEventStream(IOptions<GenerationOptions> op
     /// </summary>
     private sealed class GenerationLog(GenerationStarted started, int capacity)
     {
+        private const int InitialRingSize = 256;
+
         private readonly Lock _gate = new();
-        private readonly GenerationEvent[] _ring = new GenerationEvent[capacity];
+        // Most replies are short: start small and double up to the configured capacity as the reply grows.
+        private GenerationEvent[] _ring = new GenerationEvent[Math.Min(capacity, InitialRingSize)];
         private Reader[] _readers = [];
         private long _next = 1;     // position of the next event; 0 is `started`
         private bool _finished;
@@ -81,6 +84,8 @@ public sealed class InMemoryGenerationEventStream(IOptions<GenerationOptions> op
             {
                 if (_finished)
                     throw new InvalidOperationException("The generation has already finished.");
+                if (_next - 1 >= _ring.Length && _ring.Length < capacity)
+                    Grow();
                 _ring[_next % _ring.Length] = generationEvent;
                 _next++;
                 _finished = generationEvent is GenerationCompleted or GenerationFailed;
@@ -107,6 +112,15 @@ public sealed class InMemoryGenerationEventStream(IOptions<GenerationOptions> op
         }
 
         private long Oldest() => Math.Max(1, _next - _ring.Length);
+
+        /// <summary>Doubles the ring (up to the capacity), keeping every event at its position.</summary>
+        private void Grow()
+        {
+            var larger = new GenerationEvent[Math.Min(capacity, _ring.Length * 2)];
+            for (var position = Oldest(); position < _next; position++)
+                larger[position % larger.Length] = _ring[position % _ring.Length];
+            _ring = larger;
+        }
 
         private bool TryRead(ref long position, out GenerationEvent generationEvent)
         {
