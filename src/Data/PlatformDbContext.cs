@@ -1,5 +1,6 @@
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Seeding;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -11,13 +12,17 @@ namespace LlmPlatform.Data;
 /// <see cref="PostgresPlatformDbContext"/>) only so that each keeps its own migrations; code asks for this type.
 /// </summary>
 public abstract class PlatformDbContext(DbContextOptions options)
-    : IdentityDbContext<PlatformUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<PlatformUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     public DbSet<Persona> Personas => Set<Persona>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
     public DbSet<AnalyticsEvent> AnalyticsEvents => Set<AnalyticsEvent>();
+    public DbSet<ProviderKey> ProviderKeys => Set<ProviderKey>();
+
+    /// <summary>Data Protection's key ring, kept here so that every instance protects and unprotects alike.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -80,6 +85,18 @@ public abstract class PlatformDbContext(DbContextOptions options)
             analytics.HasIndex(a => new { a.UserId, a.CreatedAt });
         });
 
+        builder.Entity<ProviderKey>(key =>
+        {
+            key.Property(k => k.Provider).HasMaxLength(ProviderKey.ProviderMaxLength);
+            key.Property(k => k.LastFour).HasMaxLength(ProviderKey.LastFourLength);
+            key.HasOne(k => k.User).WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+            key.HasIndex(k => new { k.UserId, k.Provider }).IsUnique();
+        });
+
+        // OpenIddict's applications, authorizations, scopes and tokens, keyed by Guid like the users.
+        builder.UseOpenIddict<Guid>();
+
         builder.Entity<PlatformUser>().HasData(LocalUser.Entity);
+        builder.Entity<IdentityRole<Guid>>().HasData(PlatformRoles.Entities);
     }
 }

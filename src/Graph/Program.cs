@@ -1,4 +1,5 @@
 using LlmPlatform.Data;
+using LlmPlatform.Graph.Auth;
 using LlmPlatform.Graph.Health;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Transport;
@@ -7,6 +8,7 @@ using LlmPlatform.Llm;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddData();
 builder.AddLlm();
+builder.AddAuth();
 builder.AddSchema();
 builder.AddTransports();
 builder.AddHealth();

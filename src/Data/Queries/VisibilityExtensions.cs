@@ -5,11 +5,15 @@ namespace LlmPlatform.Data.Queries;
 /// <summary>Who may see what, in one place for every reader: the API, the generation pipeline, analytics.</summary>
 public static class VisibilityExtensions
 {
-    /// <summary>Built-in personas are everyone's; the others are their owner's.</summary>
-    public static IQueryable<Persona> VisibleTo(this IQueryable<Persona> personas, Guid userId) =>
-        personas.Where(p => p.IsBuiltIn || p.OwnerId == userId);
+    /// <summary>Built-in personas are everyone's; the others are their owner's (and admins').</summary>
+    public static IQueryable<Persona> VisibleTo(this IQueryable<Persona> personas, Viewer viewer) =>
+        viewer.IsAdmin ? personas : personas.Where(p => p.IsBuiltIn || p.OwnerId == viewer.UserId);
 
-    /// <summary>Conversations are their owner's alone.</summary>
-    public static IQueryable<Conversation> VisibleTo(this IQueryable<Conversation> conversations, Guid userId) =>
-        conversations.Where(c => c.OwnerId == userId);
+    /// <summary>Conversations are their owner's alone (and admins').</summary>
+    public static IQueryable<Conversation> VisibleTo(this IQueryable<Conversation> conversations, Viewer viewer) =>
+        viewer.IsAdmin ? conversations : conversations.Where(c => c.OwnerId == viewer.UserId);
+
+    /// <summary>Messages are visible with their conversation.</summary>
+    public static IQueryable<Message> VisibleTo(this IQueryable<Message> messages, Viewer viewer) =>
+        viewer.IsAdmin ? messages : messages.Where(m => m.Conversation!.OwnerId == viewer.UserId);
 }

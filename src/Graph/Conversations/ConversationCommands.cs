@@ -26,7 +26,7 @@ public sealed class ConversationCommands(IDbContextFactory<PlatformDbContext> co
         if (input.PersonaId is not null)
         {
             var visible = GlobalId.TryDecodeGuid(input.PersonaId, PersonaGraphType.TypeName, out personaId)
-                && await db.Personas.VisibleTo(user.Id).AnyAsync(p => p.Id == personaId, cancellationToken);
+                && await db.Personas.VisibleTo(user.Viewer).AnyAsync(p => p.Id == personaId, cancellationToken);
             if (!visible)
                 errors.Add(UserError.NotFound("personaId", "persona"));
         }
@@ -90,7 +90,7 @@ public sealed class ConversationCommands(IDbContextFactory<PlatformDbContext> co
     /// <summary>The caller's conversation with this id; someone else's reads as not found.</summary>
     private async Task<Conversation?> FindOwnAsync(PlatformDbContext db, string globalId, CancellationToken cancellationToken) =>
         GlobalId.TryDecodeGuid(globalId, ConversationGraphType.TypeName, out var id)
-            ? await db.Conversations.VisibleTo(user.Id).FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
+            ? await db.Conversations.VisibleTo(user.Viewer).FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
             : null;
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed class ConversationByIdDataLoader(IDbContextFactory<PlatformDbConte
         IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Conversations.AsNoTracking().VisibleTo(user.Id)
+        return await db.Conversations.AsNoTracking().VisibleTo(user.Viewer)
             .Where(c => ids.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, cancellationToken);
     }
@@ -32,7 +32,7 @@ public sealed class MessageByIdDataLoader(IDbContextFactory<PlatformDbContext> c
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Messages.AsNoTracking()
-            .Where(m => ids.Contains(m.Id) && m.Conversation!.OwnerId == user.Id)
+            .VisibleTo(user.Viewer).Where(m => ids.Contains(m.Id))
             .ToDictionaryAsync(m => m.Id, cancellationToken);
     }
 }

@@ -15,7 +15,7 @@ public sealed class ConversationReader(IDbContextFactory<PlatformDbContext> cont
     public Task<Connection<Conversation>> ListAsync(
         Expression<Func<Conversation, bool>>? where, SortOrder<Conversation> order, PageRequest page, CancellationToken cancellationToken) =>
         contexts.ReadPageAsync(
-            db => db.Conversations.VisibleTo(user.Id).WhereIf(where),
+            db => db.Conversations.VisibleTo(user.Viewer).WhereIf(where),
             query => order.Apply(query, q => q.OrderByDescending(c => c.UpdatedAt), q => q.ThenBy(c => c.Id)),
             page,
             cancellationToken);

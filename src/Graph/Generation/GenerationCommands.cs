@@ -47,13 +47,13 @@ public sealed class GenerationCommands(GenerationService generations, Generation
         ArgumentNullException.ThrowIfNull(input);
         if (GlobalId.TryDecodeGuid(input.Id, GenerationGraphType.TypeName, out var id)
             && await reader.FindAsync(id, cancellationToken) is { Status: GenerationPhase.Running } state
-            && generations.Cancel(id, user.Id))
+            && generations.Cancel(id, user.Viewer))
             return new GenerationPayload(state, []);
         return new GenerationPayload(null, [new UserError("No running generation of yours has this id.", UserErrorCodes.NotFound, ["input", "id"])]);
     }
 
     private IAsyncEnumerable<GenerationEvent> Watch(Guid generationId, int? after) =>
-        new DeferredStream(ct => generations.WatchAsync(generationId, after, user.Id, ct));
+        new DeferredStream(ct => generations.WatchAsync(generationId, after, user.Viewer, ct));
 
     private static (GenerationRequest? Request, IReadOnlyList<UserError> Errors) ToRequest(GenerateInput input)
     {

@@ -13,14 +13,14 @@ public sealed class GenerationReader(
     public async Task<GenerationState?> FindAsync(Guid generationId, CancellationToken cancellationToken)
     {
         var started = await events.FindAsync(generationId, cancellationToken);
-        if (started is not null && started.OwnerId != user.Id)
+        if (started is not null && !user.Viewer.CanSee(started.OwnerId))
             return null;
         if (started is not null && active.IsRunning(generationId))
             return GenerationState.Running(started);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var usage = await db.UsageEvents.AsNoTracking()
-            .Where(u => u.GenerationId == generationId && u.UserId == user.Id)
+            .Where(u => u.GenerationId == generationId && (user.IsAdmin || u.UserId == user.Id))
             .Select(u => new
             {
                 Usage = u,

@@ -115,7 +115,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
     {
         if (!GlobalId.TryDecodeGuid(globalId, PersonaGraphType.TypeName, out var id))
             return (null, UserError.NotFound("id", "persona"));
-        var persona = await db.Personas.VisibleTo(user.Id).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        var persona = await db.Personas.VisibleTo(user.Viewer).FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         return persona switch
         {
             null => (null, UserError.NotFound("id", "persona")),

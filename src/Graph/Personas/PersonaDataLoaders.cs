@@ -19,7 +19,7 @@ public sealed class PersonaByIdDataLoader(IDbContextFactory<PlatformDbContext> c
         // Sibling fields resolve in parallel and a DbContext is not thread-safe,
         // so a batch opens its own context instead of sharing the request's.
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Personas.AsNoTracking().VisibleTo(user.Id)
+        return await db.Personas.AsNoTracking().VisibleTo(user.Viewer)
             .Where(p => ids.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, cancellationToken);
     }

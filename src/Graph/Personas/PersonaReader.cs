@@ -15,7 +15,7 @@ public sealed class PersonaReader(IDbContextFactory<PlatformDbContext> contexts,
     public Task<Connection<Persona>> ListAsync(
         Expression<Func<Persona, bool>>? where, SortOrder<Persona> order, PageRequest page, CancellationToken cancellationToken) =>
         contexts.ReadPageAsync(
-            db => db.Personas.VisibleTo(user.Id).WhereIf(where),
+            db => db.Personas.VisibleTo(user.Viewer).WhereIf(where),
             query => order.Apply(query, q => q.OrderBy(p => p.Name), q => q.ThenBy(p => p.Id)),
             page,
             cancellationToken);

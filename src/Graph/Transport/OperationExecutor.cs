@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using GraphQL;
 using GraphQL.Execution;
@@ -16,10 +17,14 @@ internal sealed partial class OperationExecutor(IDocumentExecuter<ISchema> execu
     public async Task<ExecutionResult> ExecuteAsync(
         GraphQLRequest request,
         ClaimsPrincipal user,
+        IPAddress? remoteAddress,
         IServiceProvider requestServices,
         IValidationRule? extraRule,
         CancellationToken cancellationToken)
     {
+        var caller = requestServices.GetRequiredService<OperationCaller>();
+        caller.User = user;
+        caller.RemoteIpAddress = remoteAddress;
         var options = new ExecutionOptions
         {
             Query = request.Query,

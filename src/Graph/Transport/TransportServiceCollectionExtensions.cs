@@ -21,6 +21,7 @@ public static class TransportServiceCollectionExtensions
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<TransportOptions>>((kestrel, transport) =>
             kestrel.Limits.MaxRequestLineSize = Math.Max(kestrel.Limits.MaxRequestLineSize, transport.Value.MaxQueryStringLength + RequestLineOverhead));
         builder.Services.AddSingleton<OperationExecutor>();
+        builder.Services.AddScoped<OperationCaller>();
         builder.Services.AddSingleton<GraphQLHttpEndpoint>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton<GraphQLSseEndpoint>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LlmPlatform.Data.Queries;
 
 namespace LlmPlatform.Llm.Generation;
 
@@ -25,10 +26,10 @@ public sealed class ActiveGenerations
     /// <summary>True while the generation runs on this instance.</summary>
     public bool IsRunning(Guid generationId) => _running.ContainsKey(generationId);
 
-    /// <summary>Cancels a running generation of <paramref name="ownerId"/>; false when there is none.</summary>
-    public bool Cancel(Guid generationId, Guid ownerId)
+    /// <summary>Cancels a running generation the viewer may see; false when there is none.</summary>
+    public bool Cancel(Guid generationId, Viewer viewer)
     {
-        if (!_running.TryGetValue(generationId, out var running) || running.OwnerId != ownerId)
+        if (!_running.TryGetValue(generationId, out var running) || !viewer.CanSee(running.OwnerId))
             return false;
         running.Cancel();
         return true;

@@ -51,12 +51,12 @@ public sealed partial class GenerationService(
         Conversation? conversation = null;
         if (request.ConversationId is { } conversationId)
         {
-            conversation = await db.Conversations.VisibleTo(userId).FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
+            conversation = await db.Conversations.VisibleTo(new Viewer(userId, IsAdmin: false)).FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
             if (conversation is null)
                 errors.Add(new(GenerationErrorCodes.NotFound, "No conversation has this id.", "conversationId"));
         }
         var personaId = request.PersonaId ?? conversation?.PersonaId ?? BuiltInPersonas.HelpfulAssistantId;
-        var persona = await db.Personas.AsNoTracking().VisibleTo(userId).FirstOrDefaultAsync(p => p.Id == personaId, cancellationToken);
+        var persona = await db.Personas.AsNoTracking().VisibleTo(new Viewer(userId, IsAdmin: false)).FirstOrDefaultAsync(p => p.Id == personaId, cancellationToken);
         if (persona is null && request.PersonaId is not null)
             errors.Add(new(GenerationErrorCodes.NotFound, "No persona has this id.", "personaId"));
 
@@ -131,10 +131,10 @@ public sealed partial class GenerationService(
     /// reader counts as a viewer: when the last one leaves, the generation is cancelled after the configured wait.
     /// </summary>
     public async IAsyncEnumerable<GenerationEvent> WatchAsync(
-        Guid generationId, int? afterIndex, Guid userId, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Guid generationId, int? afterIndex, Viewer viewer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = await events.FindAsync(generationId, cancellationToken);
-        if (started is null || started.OwnerId != userId)
+        if (started is null || !viewer.CanSee(started.OwnerId))
             throw new GenerationStreamException(GenerationErrorCodes.NotFound, "No such generation, or it finished too long ago to watch.");
 
         var running = active.Find(generationId);
@@ -150,8 +150,8 @@ public sealed partial class GenerationService(
         }
     }
 
-    /// <summary>Cancels a running generation of the user's; false when none runs here.</summary>
-    public bool Cancel(Guid generationId, Guid userId) => active.Cancel(generationId, userId);
+    /// <summary>Cancels a running generation the viewer may see; false when none runs here.</summary>
+    public bool Cancel(Guid generationId, Viewer viewer) => active.Cancel(generationId, viewer);
 
     private (ChatProvider? Provider, string? Model, GenerationError? Error) Choose(GenerationRequest request, Persona? persona)
     {

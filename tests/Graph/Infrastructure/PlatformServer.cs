@@ -52,6 +52,9 @@ public abstract class PlatformServer : IAsyncLifetime
         var (key, value) = _database.ConnectionSetting;
         _settings[key] = value;
         _settings.TryAdd("Data:MigrateOnStartup", "true");
+        // Most tests are about what a user sees, not about sign-in: they act as the local user unless a server
+        // turns this off (the auth tests do, and prove it is off outside Development).
+        _settings.TryAdd("Auth:AnonymousAsLocalUser", "true");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment(Environment);

@@ -1,3 +1,4 @@
+using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Seeding;
 using LlmPlatform.Llm.Generation;
@@ -116,7 +117,7 @@ public sealed class GenerationServiceTests(LlmHost host) : IClassFixture<LlmHost
     {
         using var timeout = new CancellationTokenSource(Patience);
         var events = new List<GenerationEvent>();
-        await foreach (var e in Generations.WatchAsync(generationId, after, LocalUser.Id, timeout.Token))
+        await foreach (var e in Generations.WatchAsync(generationId, after, new Viewer(LocalUser.Id, false), timeout.Token))
             events.Add(e);
         return events;
     }
@@ -139,11 +140,11 @@ public sealed class GenerationCancellationTests(SlowEchoHost host) : IClassFixtu
         var id = start.Started!.GenerationId;
         var events = new List<GenerationEvent>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await foreach (var e in Generations.WatchAsync(id, null, LocalUser.Id, timeout.Token))
+        await foreach (var e in Generations.WatchAsync(id, null, new Viewer(LocalUser.Id, false), timeout.Token))
         {
             events.Add(e);
             if (e is TokenChunk { Index: 2 })
-                Assert.True(Generations.Cancel(id, LocalUser.Id));
+                Assert.True(Generations.Cancel(id, new Viewer(LocalUser.Id, false)));
         }
 
         var completed = Assert.IsType<GenerationCompleted>(events[^1]);
@@ -163,7 +164,7 @@ public sealed class GenerationCancellationTests(SlowEchoHost host) : IClassFixtu
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
             {
-                await foreach (var e in Generations.WatchAsync(id, null, LocalUser.Id, leave.Token))
+                await foreach (var e in Generations.WatchAsync(id, null, new Viewer(LocalUser.Id, false), leave.Token))
                 {
                     if (e is TokenChunk { Index: 1 })
                         await leave.CancelAsync();
@@ -183,13 +184,13 @@ public sealed class GenerationCancellationTests(SlowEchoHost host) : IClassFixtu
     public async Task Cancel_SomeoneElsesGeneration_IsRefused()
     {
         var start = await Generations.StartAsync(new GenerationRequest(null, null, "mine", null, null, null, null), LocalUser.Id, default);
-        Assert.False(Generations.Cancel(start.Started!.GenerationId, Guid.NewGuid()));
+        Assert.False(Generations.Cancel(start.Started!.GenerationId, new Viewer(Guid.NewGuid(), false)));
         await Assert.ThrowsAsync<GenerationStreamException>(async () =>
         {
-            await foreach (var e in Generations.WatchAsync(start.Started.GenerationId, null, Guid.NewGuid(), default))
+            await foreach (var e in Generations.WatchAsync(start.Started.GenerationId, null, new Viewer(Guid.NewGuid(), false), default))
                 Assert.Fail("a stranger must not see any event");
         });
-        Assert.True(Generations.Cancel(start.Started.GenerationId, LocalUser.Id));
+        Assert.True(Generations.Cancel(start.Started.GenerationId, new Viewer(LocalUser.Id, false)));
     }
 
     private async Task<GenerationStatus> WaitForUsageStatusAsync(Guid generationId)

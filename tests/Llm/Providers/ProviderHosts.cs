@@ -1,3 +1,4 @@
+using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Seeding;
 using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Providers;
@@ -112,7 +113,7 @@ public abstract class StubbedProviderHost : LlmHost
     {
         using var timeout = new CancellationTokenSource(Patience);
         var events = new List<GenerationEvent>();
-        await foreach (var e in Get<GenerationService>().WatchAsync(generationId, null, LocalUser.Id, timeout.Token))
+        await foreach (var e in Get<GenerationService>().WatchAsync(generationId, null, new Viewer(LocalUser.Id, false), timeout.Token))
         {
             events.Add(e);
             onEvent?.Invoke(e);

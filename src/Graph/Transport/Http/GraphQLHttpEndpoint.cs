@@ -50,7 +50,7 @@ internal sealed partial class GraphQLHttpEndpoint(
                 return;
             }
 
-            var result = await executor.ExecuteAsync(request!, context.User, context.RequestServices,
+            var result = await executor.ExecuteAsync(request!, context.User, context.Connection.RemoteIpAddress, context.RequestServices,
                 isGet ? OnlyQueriesValidationRule.Instance : null, context.RequestAborted);
             context.Response.StatusCode = StatusCodeFor(result, mediaType, isGet, context);
             context.Response.ContentType = ContentTypeOf(mediaType);

@@ -68,7 +68,7 @@ internal sealed partial class GraphQLSseEndpoint(
         var events = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.Value.OutboundBufferMessages) { SingleReader = true });
         var sink = new Sink(events.Writer, serializer, context, logger, options.Value.OutboundBufferMessages);
         await using var operation = new RunningOperation(scopes, context.RequestAborted);
-        operation.Start(executor, request!, context.User, sink);
+        operation.Start(executor, request!, context.User, context.Connection.RemoteIpAddress, sink);
         try
         {
             await foreach (var message in events.Reader.ReadAllAsync(context.RequestAborted))

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Security.Claims;
@@ -11,7 +12,7 @@ namespace LlmPlatform.Graph.Transport.WebSockets;
 /// each in its own DI scope, stopped when the client ends it or the connection closes. Subclasses name the messages.
 /// </summary>
 internal abstract class OperationProtocol(
-    OperationExecutor executor, IServiceScopeFactory scopes, OperationMessages messages, TransportOptions options, ClaimsPrincipal user)
+    OperationExecutor executor, IServiceScopeFactory scopes, OperationMessages messages, TransportOptions options, ClaimsPrincipal user, IPAddress? remoteAddress)
     : IWebSocketProtocol
 {
     private readonly ConcurrentDictionary<string, RunningOperation> _operations = new(StringComparer.Ordinal);
@@ -85,7 +86,7 @@ internal abstract class OperationProtocol(
         // Registered before it starts: a fast result finds it, and a duplicate id is seen at once.
         var operation = new RunningOperation(scopes, Connection.Closing);
         _operations[id] = operation;
-        operation.Start(executor, request, user, new Sink(this, id, operation));
+        operation.Start(executor, request, user, remoteAddress, new Sink(this, id, operation));
     }
 
     /// <summary>The client ended an operation: stop it and send nothing more for it.</summary>

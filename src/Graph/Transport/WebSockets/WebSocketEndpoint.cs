@@ -34,8 +34,8 @@ internal sealed class WebSocketEndpoint(
         var connection = new WebSocketConnection(socket, limits, logger);
         IWebSocketProtocol protocol = subprotocol switch
         {
-            GraphQLTransportWsProtocol.Name => new GraphQLTransportWsProtocol(executor, scopes, _messages, limits, context.User),
-            SubscriptionsTransportWsProtocol.Name => new SubscriptionsTransportWsProtocol(executor, scopes, _messages, limits, context.User),
+            GraphQLTransportWsProtocol.Name => new GraphQLTransportWsProtocol(executor, scopes, _messages, limits, context.User, context.Connection.RemoteIpAddress),
+            SubscriptionsTransportWsProtocol.Name => new SubscriptionsTransportWsProtocol(executor, scopes, _messages, limits, context.User, context.Connection.RemoteIpAddress),
             _ => new RefusedProtocol(),
         };
         await connection.RunAsync(protocol, context.RequestAborted);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using GraphQL;
 
@@ -8,8 +9,8 @@ namespace LlmPlatform.Graph.Transport.WebSockets.GraphQLTransportWs;
 /// subscribe/next/error/complete per operation id, ping/pong both ways.
 /// </summary>
 internal sealed class GraphQLTransportWsProtocol(
-    OperationExecutor executor, IServiceScopeFactory scopes, OperationMessages messages, TransportOptions options, ClaimsPrincipal user)
-    : OperationProtocol(executor, scopes, messages, options, user)
+    OperationExecutor executor, IServiceScopeFactory scopes, OperationMessages messages, TransportOptions options, ClaimsPrincipal user, IPAddress? remoteAddress)
+    : OperationProtocol(executor, scopes, messages, options, user, remoteAddress)
 {
     public const string Name = "graphql-transport-ws";
 

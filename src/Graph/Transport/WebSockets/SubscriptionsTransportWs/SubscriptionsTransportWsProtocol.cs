@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using GraphQL;
 
@@ -8,8 +9,8 @@ namespace LlmPlatform.Graph.Transport.WebSockets.SubscriptionsTransportWs;
 /// connection_init/connection_ack, start/data/error/complete/stop, `ka` keep-alives, connection_terminate.
 /// </summary>
 internal sealed class SubscriptionsTransportWsProtocol(
-    OperationExecutor executor, IServiceScopeFactory scopes, OperationMessages messages, TransportOptions options, ClaimsPrincipal user)
-    : OperationProtocol(executor, scopes, messages, options, user)
+    OperationExecutor executor, IServiceScopeFactory scopes, OperationMessages messages, TransportOptions options, ClaimsPrincipal user, IPAddress? remoteAddress)
+    : OperationProtocol(executor, scopes, messages, options, user, remoteAddress)
 {
     public const string Name = "graphql-ws";
 

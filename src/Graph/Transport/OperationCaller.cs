@@ -1,0 +1,18 @@
+using System.Net;
+using System.Security.Claims;
+
+namespace LlmPlatform.Graph.Transport;
+
+/// <summary>
+/// Who runs the operation of this DI scope. The executor sets it before the operation runs, so services resolved
+/// in the scope (of a request, or of one WebSocket or SSE operation) know their caller without an HTTP context.
+/// </summary>
+public sealed class OperationCaller
+{
+    private static readonly ClaimsPrincipal Nobody = new(new ClaimsIdentity());
+
+    public ClaimsPrincipal User { get; internal set; } = Nobody;
+
+    /// <summary>The client's address, for limits on callers without an account.</summary>
+    public IPAddress? RemoteIpAddress { get; internal set; }
+}
