@@ -1,3 +1,5 @@
+using LlmPlatform.Graph.Users;
+using GraphQL;
 using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
@@ -11,6 +13,9 @@ public sealed class MutationGraphType : ObjectGraphType
     {
         Name = "Mutation";
         Description = "Everything a client can change. Each mutation takes one `input` and returns a payload with `userErrors`.";
+        // Every mutation acts for a signed-in user, but those marked AllowAnonymous (register).
+        this.Authorize();
+        this.AddUserMutations();
         this.AddPersonaMutations();
         this.AddConversationMutations();
         this.AddGenerationMutations();

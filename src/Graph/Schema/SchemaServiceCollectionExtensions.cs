@@ -23,7 +23,7 @@ public static class SchemaServiceCollectionExtensions
         services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddScoped<CurrentUser>();
+        services.AddUsers();
         services.AddPersonas();
         services.AddConversations();
         services.AddGeneration();

@@ -29,6 +29,8 @@ public static class UserErrorCodes
     public const string NotFound = "NOT_FOUND";
     public const string ReadOnly = "READ_ONLY";
     public const string Invalid = "INVALID";
+    public const string Taken = "TAKEN";
+    public const string WeakPassword = "WEAK_PASSWORD";
 }
 
 public sealed class UserErrorGraphType : ObjectGraphType<UserError>
@@ -37,7 +39,7 @@ public sealed class UserErrorGraphType : ObjectGraphType<UserError>
     {
         Description = "A problem with the input of a mutation. The mutation changed nothing.";
         Field(e => e.Message).Description("What is wrong, for a human.");
-        Field(e => e.Code).Description("What is wrong, for a program: REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, READ_ONLY or INVALID.");
+        Field(e => e.Code).Description("What is wrong, for a program: REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, READ_ONLY, INVALID, TAKEN or WEAK_PASSWORD.");
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("field")
             .Description("The path to the input field at fault, e.g. [\"input\", \"name\"]; null when no single field is.")
             .Resolve(ctx => ctx.Source.Field);

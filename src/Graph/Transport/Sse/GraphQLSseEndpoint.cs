@@ -17,6 +17,8 @@ internal sealed partial class GraphQLSseEndpoint(
     IServiceScopeFactory scopes,
     IGraphQLTextSerializer serializer,
     IOptions<TransportOptions> options,
+    ICallerAuthenticator authenticator,
+    TimeProvider clock,
     ILogger<GraphQLSseEndpoint> logger)
 {
     public const string EventStream = "text/event-stream";
@@ -69,6 +71,7 @@ internal sealed partial class GraphQLSseEndpoint(
         var sink = new Sink(events.Writer, serializer, context, logger, options.Value.OutboundBufferMessages);
         await using var operation = new RunningOperation(scopes, context.RequestAborted);
         operation.Start(executor, request!, context.User, context.Connection.RemoteIpAddress, sink);
+        await using var expiry = TokenExpiry.Schedule(authenticator, context.User, clock, () => sink.Failed(TokenExpiry.Error()));
         try
         {
             await foreach (var message in events.Reader.ReadAllAsync(context.RequestAborted))
