@@ -72,6 +72,7 @@ internal sealed partial class ClientRegistrar(IServiceScopeFactory scopes, IOpti
         await using var scope = scopes.CreateAsyncScope();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
+        var store = (IUserRoleStore<PlatformUser>)scope.ServiceProvider.GetRequiredService<IUserStore<PlatformUser>>();
         var auth = options.Value;
 
         await EnsureAsync(applications, FirstParty(), cancellationToken);
@@ -79,7 +80,7 @@ internal sealed partial class ClientRegistrar(IServiceScopeFactory scopes, IOpti
         foreach (var (clientId, client) in auth.Clients)
         {
             await EnsureAsync(applications, Service(clientId, client), cancellationToken);
-            await EnsureServiceUserAsync(users, clientId, client);
+            await EnsureServiceUserAsync(users, store, clientId, client, cancellationToken);
         }
     }
 
@@ -141,22 +142,34 @@ internal sealed partial class ClientRegistrar(IServiceScopeFactory scopes, IOpti
         }
     }
 
-    private static async Task EnsureServiceUserAsync(UserManager<PlatformUser> users, string clientId, ClientOptions client)
+    // Through the store, not the manager: a service has no email, which the manager's validation (unique emails) demands.
+    private static async Task EnsureServiceUserAsync(
+        UserManager<PlatformUser> users, IUserRoleStore<PlatformUser> store, string clientId, ClientOptions client, CancellationToken cancellationToken)
     {
         var userName = ServiceUsers.UserNameOf(clientId);
         var user = await users.FindByNameAsync(userName);
         if (user is null)
         {
-            user = new PlatformUser { UserName = userName, DisplayName = client.DisplayName ?? clientId, CreatedAt = DateTime.UtcNow };
-            var created = await users.CreateAsync(user);
+            user = new PlatformUser
+            {
+                UserName = userName,
+                NormalizedUserName = users.NormalizeName(userName),
+                DisplayName = client.DisplayName ?? clientId,
+                SecurityStamp = Guid.NewGuid().ToString("N"),
+                CreatedAt = DateTime.UtcNow,
+            };
+            var created = await store.CreateAsync(user, cancellationToken);
             if (!created.Succeeded)
                 throw new InvalidOperationException($"The service user of client '{clientId}' could not be created: "
                     + string.Join(" ", created.Errors.Select(e => e.Description)));
         }
-        var roles = client.Roles.Count == 0 ? [PlatformRoles.User] : client.Roles;
-        var current = await users.GetRolesAsync(user);
-        await users.AddToRolesAsync(user, roles.Except(current, StringComparer.Ordinal));
-        await users.RemoveFromRolesAsync(user, current.Except(roles, StringComparer.Ordinal));
+        var roles = (client.Roles.Count == 0 ? [PlatformRoles.User] : client.Roles).Select(users.NormalizeName).ToList();
+        var current = (await store.GetRolesAsync(user, cancellationToken)).Select(users.NormalizeName).ToList();
+        foreach (var role in roles.Except(current, StringComparer.Ordinal))
+            await store.AddToRoleAsync(user, role!, cancellationToken);
+        foreach (var role in current.Except(roles, StringComparer.Ordinal))
+            await store.RemoveFromRoleAsync(user, role!, cancellationToken);
+        await store.UpdateAsync(user, cancellationToken);
     }
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Client registrations could not be written; retrying")]

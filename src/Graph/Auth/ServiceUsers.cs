@@ -6,5 +6,5 @@ namespace LlmPlatform.Graph.Auth;
 /// </summary>
 internal static class ServiceUsers
 {
-    public static string UserNameOf(string clientId) => "client:" + clientId;
+    public static string UserNameOf(string clientId) => "client." + clientId;
 }
