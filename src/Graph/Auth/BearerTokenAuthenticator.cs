@@ -21,7 +21,7 @@ internal sealed class BearerTokenAuthenticator(IServiceScopeFactory scopes) : IC
             var principal = await validation.ValidateAccessTokenAsync(authorization[Scheme.Length..].Trim(), cancellationToken);
             return principal.Identity?.IsAuthenticated == true ? principal : null;
         }
-        catch (OpenIddictExceptions.ValidationException)
+        catch (Exception e) when (e is OpenIddictExceptions.ValidationException or OpenIddictExceptions.ProtocolException)
         {
             return null;
         }
