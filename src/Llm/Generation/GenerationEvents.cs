@@ -42,4 +42,5 @@ public static class GenerationErrorCodes
     public const string UnknownModel = "UNKNOWN_MODEL";
     public const string ReplayUnavailable = "REPLAY_UNAVAILABLE";
     public const string FellBehind = "FELL_BEHIND";
+    public const string RateLimited = "RATE_LIMITED";
 }

@@ -6,6 +6,7 @@ using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Seeding;
 using LlmPlatform.Llm.Chat;
+using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -26,14 +27,18 @@ public sealed partial class GenerationService(
     ActiveGenerations active,
     ChatHistoryBuilder histories,
     TokenCounter tokens,
+    IGenerationRateLimiter limiter,
     TimeProvider clock,
     IOptions<GenerationOptions> options,
     ILogger<GenerationService> logger)
 {
     private const int TitleLength = 60;
 
-    /// <summary>Checks and starts a generation for <paramref name="userId"/>; it then runs in the background.</summary>
-    public async Task<GenerationStart> StartAsync(GenerationRequest request, Guid userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks and starts a generation for <paramref name="userId"/>; it then runs in the background. It counts against
+    /// the limits of <paramref name="rateLimitKey"/> (see <see cref="IGenerationRateLimiter"/>).
+    /// </summary>
+    public async Task<GenerationStart> StartAsync(GenerationRequest request, Guid userId, string rateLimitKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var limits = options.Value;
@@ -80,6 +85,10 @@ public sealed partial class GenerationService(
         if (built is not { } history)
             return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.TooLong, $"The prompt does not fit the context window of {model}.", "prompt"));
 
+        // Counted only once the request is known to be good, so that bad input costs no quota.
+        if (await limiter.TryAcquireAsync(rateLimitKey, cancellationToken) is { } refusal)
+            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.RateLimited, refusal.Message, null, refusal.RetryAfter));
+
         // Accepted: from here on everything is stored, whatever happens to the provider call.
         var now = clock.GetUtcNow().UtcDateTime;
         var generationId = Guid.CreateVersion7();
@@ -119,7 +128,7 @@ public sealed partial class GenerationService(
         };
         var running = active.Add(generationId, userId, new CancellationTokenSource());
         await events.OpenAsync(started, cancellationToken);
-        var job = new Job(started, provider, modelOptions, history.History, history.PromptTokens, settings, running);
+        var job = new Job(started, rateLimitKey, provider, modelOptions, history.History, history.PromptTokens, settings, running);
         // The generation belongs to no request: it outlives the one that started it and ends by itself.
         running.Completion = Task.Run(() => RunAsync(job), CancellationToken.None);
         LogStarted(logger, generationId, provider.Name, started.Model);
@@ -255,6 +264,8 @@ public sealed partial class GenerationService(
         {
             active.Remove(started.GenerationId);
         }
+        // Before the final event: a caller who starts again on seeing it must find these tokens counted.
+        await limiter.RecordTokensAsync(job.RateLimitKey, usage.TotalTokens, CancellationToken.None);
 
         GenerationEvent last = failure is null && messageId is { } id
             ? new GenerationCompleted(started.GenerationId, id, usage)
@@ -311,7 +322,7 @@ public sealed partial class GenerationService(
     }
 
     private sealed record Job(
-        GenerationStarted Started, ChatProvider Provider, ModelOptions Model, Microsoft.SemanticKernel.ChatCompletion.ChatHistory History,
+        GenerationStarted Started, string RateLimitKey, ChatProvider Provider, ModelOptions Model, Microsoft.SemanticKernel.ChatCompletion.ChatHistory History,
         int PromptTokens, PromptExecutionSettings Settings, ActiveGenerations.Running Running);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Generation {GenerationId} started on {Provider}/{Model}")]

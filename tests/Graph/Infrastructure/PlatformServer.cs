@@ -55,6 +55,9 @@ public abstract class PlatformServer : IAsyncLifetime
         // Most tests are about what a user sees, not about sign-in: they act as the local user unless a server
         // turns this off (the auth tests do, and prove it is off outside Development).
         _settings.TryAdd("Auth:AnonymousAsLocalUser", "true");
+        // Every test calls from 127.0.0.1, so per-caller limits would make the number of tests in a class matter;
+        // the servers of the rate-limit tests turn them on.
+        _settings.TryAdd("Llm:RateLimits:Enabled", "false");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment(Environment);
