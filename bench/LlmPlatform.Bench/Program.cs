@@ -23,7 +23,8 @@ const string Usage = """
       run idle-connections [--connections 1000] [--settle 8s] [--readings 3] [--warmup-connections 100] [common options]
           common options: [--pin auto|split|none] [--results <file.md>] [--graphql-dll <path>] [--server-env K=V]... [--graphql-env K=V]...
       baseline-server --urls http://127.0.0.1:PORT --sqlite <path>   (POST /personas, and the bare WebSocket stream at /ws?delayMs=N)
-      seed --sqlite <path>                  (the benchmark's database, to run the servers by hand, e.g. to profile)
+      seed --sqlite <path>                  (the benchmark's database and token certificates, to run the servers by hand, e.g. to profile;
+                                             prints the app's settings as export lines)
       memory --pid <pid> [--gc true]        (a process's RSS and GC heap from /proc; --gc true induces a full GC first)
       load --url <url> [--url <url>]... --body <json> [--concurrency 32] [--duration 10s] [--warmup 3s]
            [--slice 1s] [--settle 100ms] [--accept <header>] [--authorization <header value>|none]... (one per --url)
@@ -79,7 +80,12 @@ static async Task<int> SeedAsync(Arguments arguments)
 {
     var path = Path.GetFullPath(arguments.Required("sqlite"));
     arguments.ThrowIfUnread();
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
     await BenchDatabase.CreateAsync(path, CancellationToken.None);
-    Console.WriteLine($"seeded {path}");
+    // The app needs token certificates outside Development: a pair beside the database, and the settings naming them.
+    TokenCertificates.Create(new DirectoryInfo(Path.GetDirectoryName(path)!));
+    Console.WriteLine($"seeded {path}; the app's settings for it (as the benchmarks run it):");
+    foreach (var (key, value) in Orchestration.ServerEnvironment(path, []).Where(e => e.Value is not null))
+        Console.WriteLine($"export {key}='{value}'");
     return 0;
 }
