@@ -1,6 +1,6 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text;
 using LlmPlatform.Bench.Auth;
 using LlmPlatform.Bench.Baseline;
 using LlmPlatform.Bench.Cli;

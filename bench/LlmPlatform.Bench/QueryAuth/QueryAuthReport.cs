@@ -35,7 +35,7 @@ public static class QueryAuthReport
         if (withoutCpu is { } cpuWithout && withCpu is { } cpuWith)
         {
             md.AppendLine(Invariant($"- server CPU time per request, without ÷ with: {cpuWithout / cpuWith:P1} ({Us(cpuWithout)} against {Us(cpuWith)}: ")
-                + Invariant($"the token costs {(cpuWith - cpuWithout).TotalMicroseconds:0} µs of CPU per request)."));
+                + Invariant($"{(cpuWith - cpuWithout).TotalMicroseconds:+0;-0;0} µs of CPU per request with the token)."));
         }
         md.AppendLine();
         md.AppendLine("| | without token (local user) | with token | with / without |");
