@@ -127,14 +127,7 @@ internal sealed class ValidatedTokenCache : IDisposable
         var copy = identity is CaseSensitiveClaimsIdentity
             ? new CaseSensitiveClaimsIdentity(identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType)
             : new ClaimsIdentity(identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType);
-        foreach (var claim in identity.Claims)
-        {
-            // New claims, not clones: a claim read from a token may keep the whole parsed token alive.
-            var kept = new Claim(claim.Type, claim.Value, claim.ValueType, claim.Issuer, claim.OriginalIssuer, copy);
-            foreach (var (name, value) in claim.Properties)
-                kept.Properties[name] = value;
-            copy.AddClaim(kept);
-        }
+        copy.AddClaims(identity.Claims.Select(claim => claim.Clone(copy)));
         copy.Label = identity.Label;
         copy.Actor = identity.Actor;
         copy.BootstrapContext = identity.BootstrapContext;
