@@ -28,6 +28,8 @@ public static class SchemaServiceCollectionExtensions
         services.AddConversations();
         services.AddGeneration();
 
+        // Registered before the engine's own, which it registers only when none is.
+        services.AddSingleton<IDocumentBuilder, LimitedDocumentBuilder>();
         services.AddSingleton(sp => new VariableComplexityValidationRule(new ComplexityValidationRule(ComplexityLimits(sp))));
 
         var isDevelopment = builder.Environment.IsDevelopment();

@@ -9,7 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmPlatform.Graph.Tests.Schema;
 
-/// <summary>Depth, complexity and alias limits, each set small: refused before anything runs, with a clear error.</summary>
+/// <summary>
+/// Depth, complexity and alias limits, and the size limits of documents, each set small: refused before anything
+/// runs, with a clear error.
+/// </summary>
 public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFixture<LimitsTests.SmallLimitsServer>
 {
     public sealed class SmallLimitsServer : ConfiguredSqliteServer
@@ -17,12 +20,20 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFi
         public const int MaxDepth = 3;
         public const int MaxComplexity = 50;
         public const int MaxAliases = 2;
+        public const int MaxDocumentLength = 1000;
+        public const int MaxNestingDepth = 24;
+        public const int MaxDocumentNodes = 120;
+        public const int MaxMergedFieldPairs = 3;
 
         public SmallLimitsServer()
         {
             Set("GraphQL:MaxDepth", MaxDepth.ToString(CultureInfo.InvariantCulture));
             Set("GraphQL:MaxComplexity", MaxComplexity.ToString(CultureInfo.InvariantCulture));
             Set("GraphQL:MaxAliases", MaxAliases.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxDocumentLength", MaxDocumentLength.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxNestingDepth", MaxNestingDepth.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxDocumentNodes", MaxDocumentNodes.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxMergedFieldPairs", MaxMergedFieldPairs.ToString(CultureInfo.InvariantCulture));
         }
     }
 
@@ -79,6 +90,79 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFi
             "MAX_ALIASES", "aliases");
     }
 
+    [Fact]
+    public async Task DocumentLength_AtTheLimit_Runs()
+    {
+        var result = await server.PostGraphQLAsync(Padded("{ __typename }", SmallLimitsServer.MaxDocumentLength));
+
+        Assert.Equal("Query", result.ShouldHaveNoErrors().String("data.__typename"));
+    }
+
+    [Fact]
+    public async Task DocumentLength_OverTheLimit_RefusedBeforeParsing()
+    {
+        await AssertRefusedAsync(Padded("{ __typename }", SmallLimitsServer.MaxDocumentLength + 1), "MAX_DOCUMENT_LENGTH", "longer than");
+    }
+
+    [Theory]
+    [InlineData("selections", "{ a { a { a { a { a { a { a { a { a { a { a { a { a { a { b } } } } } } } } } } } } } } }")]
+    [InlineData("list values", "{ nodes(ids: [[[[[[[[[[[[[[[[[[[[[[[[\"x\"]]]]]]]]]]]]]]]]]]]]]]]) { id } }")]
+    [InlineData("object values", "{ personas(where: { and: { and: { and: { and: { and: { and: { and: { and: { and: { and: { and: {} } } } } } } } } } } }) { totalCount } }")]
+    [InlineData("a chain of fragments", "{ ...A } fragment A on Query { ...B } fragment B on Query { ...C } fragment C on Query { ...D } fragment D on Query { ...E } "
+        + "fragment E on Query { ...F } fragment F on Query { ...G } fragment G on Query { ...H } fragment H on Query { ...I } fragment I on Query { ...J } "
+        + "fragment J on Query { ...K } fragment K on Query { __typename }")]
+    public async Task Nesting_OverTheLimit_RefusedBeforeValidation(string what, string query)
+    {
+        Assert.NotEmpty(what);
+        await AssertRefusedAsync(query, "MAX_NESTING_DEPTH", "nested");
+    }
+
+    [Fact]
+    public async Task Nesting_FragmentsWithinTheLimit_Run()
+    {
+        var result = await server.PostGraphQLAsync("{ ...A } fragment A on Query { ...B } fragment B on Query { ...C } fragment C on Query { __typename }");
+
+        Assert.Equal("Query", result.ShouldHaveNoErrors().String("data.__typename"));
+    }
+
+    [Fact]
+    public async Task Nodes_OverTheLimit_RefusedBeforeValidation()
+    {
+        // `[1, 1, ...]`: one node per item, besides the field, its argument and their names.
+        var items = string.Join(", ", Enumerable.Repeat("1", SmallLimitsServer.MaxDocumentNodes));
+
+        await AssertRefusedAsync($"{{ nodes(ids: [{items}]) {{ id }} }}", "MAX_DOCUMENT_NODES", "nodes");
+    }
+
+    [Fact]
+    public async Task MergedFieldPairs_AtTheLimit_Run()
+    {
+        // One pair of `personas`, one of the `totalCount`s their selections merge into, one of `__typename`: three.
+        var result = await server.PostGraphQLAsync("{ personas(first: 1) { totalCount } personas(first: 1) { totalCount } __typename __typename }");
+
+        Assert.Equal(5, result.ShouldHaveNoErrors().Int("data.personas.totalCount"));
+    }
+
+    [Theory]
+    [InlineData("in one selection set", "{ personas(first: 1) { totalCount } personas(first: 2) { totalCount } personas(first: 3) { totalCount } }")]
+    [InlineData("through fragments", "{ ...A ...B ...C } fragment A on Query { __typename } fragment B on Query { __typename } fragment C on Query { __typename __typename }")]
+    [InlineData("in the merged selections of equal fields", "{ personas { totalCount } personas { totalCount totalCount } }")]
+    public async Task MergedFieldPairs_OverTheLimit_RefusedBeforeValidation(string where, string query)
+    {
+        Assert.NotEmpty(where);
+        await AssertRefusedAsync(query, "MAX_MERGED_FIELD_PAIRS", "pairs of fields");
+    }
+
+    [Fact]
+    public async Task Complexity_FragmentsThatEachSpreadTwoOthers_RefusedBeforeValidation()
+    {
+        // Each level doubles the fields: 2^6 = 64 `__typename` against a complexity limit of 50.
+        var levels = string.Concat(Enumerable.Range(0, 6).Select(i => $"fragment A{i} on Query {{ ...A{i + 1} ...B{i + 1} }} fragment B{i} on Query {{ ...A{i + 1} ...B{i + 1} }} "));
+        var query = "{ ...A0 } " + levels + "fragment A6 on Query { __typename } fragment B6 on Query { __typename }";
+
+        await AssertRefusedAsync(query, "COMPLEXITY", "fragments are expanded");
+    }
+
     private async Task AssertRefusedAsync(string query, string code, string messagePart, object? variables = null)
     {
         server.Sql.Reset();
@@ -92,6 +176,9 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFi
         // Refused, not stuck: the next operation is served.
         Assert.Equal("Query", (await server.PostGraphQLAsync("{ __typename }")).ShouldHaveNoErrors().String("data.__typename"));
     }
+
+    /// <summary><paramref name="query"/> padded with spaces to <paramref name="length"/> characters.</summary>
+    private static string Padded(string query, int length) => query + new string(' ', length - query.Length);
 }
 
 /// <summary>The operation timeout, against a database made slow on demand.</summary>
