@@ -45,6 +45,9 @@ public sealed class GraphQLOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Answer `__schema` and `__type`; off, they are refused with INTROSPECTION_DISABLED. On by default except in Production.</summary>
+    public bool EnableIntrospection { get; set; } = true;
+
     /// <summary>Include exception messages and stack traces in errors. Null: only in Development.</summary>
     public bool? ExposeExceptionDetails { get; set; }
 

@@ -19,7 +19,12 @@ public static class SchemaServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<GraphQLOptions>().BindConfiguration(GraphQLOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var isProduction = builder.Environment.IsProduction();
+        services.AddOptions<GraphQLOptions>()
+            .Configure(options => options.EnableIntrospection = !isProduction)
+            .BindConfiguration(GraphQLOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
@@ -39,6 +44,7 @@ public static class SchemaServiceCollectionExtensions
             .AddGraphTypes(typeof(PlatformSchema).Assembly)
             .AddSystemTextJson()
             .AddValidationRule<AliasLimitValidationRule>()
+            .AddValidationRule<IntrospectionValidationRule>()
             .AddValidationRule(sp => new ComplexityValidationRule(ComplexityLimits(sp)))
             .ConfigureExecution<DocumentCache>()
             .AddExecutionStrategy<IExecutionStrategy>(parallel ? ParallelExecutionStrategy.Instance : SerialExecutionStrategy.Instance, GraphQLParser.AST.OperationType.Query)
