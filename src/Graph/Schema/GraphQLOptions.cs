@@ -41,6 +41,10 @@ public sealed class GraphQLOptions
     [Range(0, 10_000_000)]
     public int MaxMergedFieldPairs { get; set; } = 5_000;
 
+    /// <summary>Most ids one `nodes(ids:)` may fetch; more is a TOO_MANY_IDS error.</summary>
+    [Range(1, 10_000)]
+    public int MaxNodesPerRequest { get; set; } = 100;
+
     /// <summary>Longest an operation may run before it is stopped with a TIMEOUT error.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using LlmPlatform.Data.Seeding;
+using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +26,8 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFi
         public const int MaxNestingDepth = 24;
         public const int MaxDocumentNodes = 120;
         public const int MaxMergedFieldPairs = 3;
+        public const int MaxNodesPerRequest = 2;
+        public const int MaxPageSize = 4;
 
         public SmallLimitsServer()
         {
@@ -34,6 +38,8 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFi
             Set("GraphQL:MaxNestingDepth", MaxNestingDepth.ToString(CultureInfo.InvariantCulture));
             Set("GraphQL:MaxDocumentNodes", MaxDocumentNodes.ToString(CultureInfo.InvariantCulture));
             Set("GraphQL:MaxMergedFieldPairs", MaxMergedFieldPairs.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxNodesPerRequest", MaxNodesPerRequest.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:Paging:MaxPageSize", MaxPageSize.ToString(CultureInfo.InvariantCulture));
         }
     }
 
@@ -161,6 +167,46 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFi
         var query = "{ ...A0 } " + levels + "fragment A6 on Query { __typename } fragment B6 on Query { __typename }";
 
         await AssertRefusedAsync(query, "COMPLEXITY", "fragments are expanded");
+    }
+
+    [Theory]
+    [InlineData(SmallLimitsServer.MaxNodesPerRequest, null)]
+    [InlineData(SmallLimitsServer.MaxNodesPerRequest + 1, "TOO_MANY_IDS")]
+    public async Task NodesIds_CountAgainstTheLimit_OverItRefusedBeforeAnyLoad(int count, string? code)
+    {
+        var ids = Enumerable.Repeat(GlobalId.Encode("Persona", BuiltInPersonas.HelpfulAssistantId), count).ToArray();
+        server.Sql.Reset();
+
+        var result = await server.PostGraphQLAsync("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", new { ids });
+
+        if (code is null)
+        {
+            Assert.Equal(count, result.ShouldHaveNoErrors().At("data.nodes")!.AsArray().Count);
+            return;
+        }
+        Assert.Equal([code], result.ErrorCodes());
+        Assert.Null(result["data"]);
+        Assert.Equal(0, server.Sql.Count);
+    }
+
+    [Theory]
+    [InlineData("first", SmallLimitsServer.MaxPageSize, null)]
+    [InlineData("first", SmallLimitsServer.MaxPageSize + 1, "INVALID_PAGING_ARGUMENTS")]
+    [InlineData("last", SmallLimitsServer.MaxPageSize + 1, "INVALID_PAGING_ARGUMENTS")]
+    public async Task PageSize_AgainstTheConfiguredMaximum_OverItRefusedBeforeAnyLoad(string argument, int size, string? code)
+    {
+        server.Sql.Reset();
+
+        var result = await server.PostGraphQLAsync($"{{ personas({argument}: {size}) {{ nodes {{ name }} }} }}");
+
+        if (code is null)
+        {
+            Assert.Equal(size, result.ShouldHaveNoErrors().At("data.personas.nodes")!.AsArray().Count);
+            return;
+        }
+        Assert.Equal([code], result.ErrorCodes());
+        Assert.Null(result["data"]);
+        Assert.Equal(0, server.Sql.Count);
     }
 
     private async Task AssertRefusedAsync(string query, string code, string messagePart, object? variables = null)
