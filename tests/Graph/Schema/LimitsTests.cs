@@ -227,13 +227,41 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFi
     private static string Padded(string query, int length) => query + new string(' ', length - query.Length);
 }
 
+/// <summary>
+/// Documents far over the default length, whose other limits still hold: a chain of fragments long enough to
+/// overflow the stack of the engine's validation is refused, and the process lives on.
+/// </summary>
+public sealed class LongDocumentLimitsTests(LongDocumentLimitsTests.LongDocumentsServer server) : IClassFixture<LongDocumentLimitsTests.LongDocumentsServer>
+{
+    public sealed class LongDocumentsServer : ConfiguredSqliteServer
+    {
+        public LongDocumentsServer()
+        {
+            Set("GraphQL:MaxDocumentLength", "1000000");
+            Set("Transport:MaxRequestBodySize", "2000000");
+        }
+    }
+
+    [Fact]
+    public async Task ChainOfFiveThousandFragments_RefusedAsTooDeep()
+    {
+        var chain = string.Concat(Enumerable.Range(0, 5_000).Select(i => $"fragment F{i} on Query {{ ...F{i + 1} }} "));
+
+        var result = await server.PostGraphQLAsync("{ ...F0 } " + chain + "fragment F5000 on Query { __typename }");
+
+        Assert.Equal(["MAX_NESTING_DEPTH"], result.ErrorCodes());
+        Assert.Equal("Query", (await server.PostGraphQLAsync("{ __typename }")).ShouldHaveNoErrors().String("data.__typename"));
+    }
+}
+
 /// <summary>The operation timeout, against a database made slow on demand.</summary>
 public sealed class OperationTimeoutLimitsTests(OperationTimeoutLimitsTests.SlowDatabaseServer server) : IClassFixture<OperationTimeoutLimitsTests.SlowDatabaseServer>, IDisposable
 {
     // Far above what a warm query takes on a loaded CI machine, far below the database's delay.
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(1);
 
-    public sealed class SlowDatabaseServer : ConfiguredSqliteServer
+    // A streaming server, so the timeout is seen on every transport.
+    public sealed class SlowDatabaseServer : StreamingServer
     {
         public SlowDatabaseServer() => Set("GraphQL:OperationTimeout", OperationTimeout.ToString("c", CultureInfo.InvariantCulture));
 
@@ -260,6 +288,18 @@ public sealed class OperationTimeoutLimitsTests(OperationTimeoutLimitsTests.Slow
         var result = JsonNode.Parse(text)!.AsObject();
         Assert.Equal(["TIMEOUT"], result.ErrorCodes());
         Assert.False(result.ContainsKey("data"), "A stopped operation has no `data`: " + text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Operation_SlowerThanTheTimeout_StoppedWithTimeoutErrorOnEveryTransport(string transport)
+    {
+        server.Database.Delay = TimeSpan.FromSeconds(30);
+
+        var result = await server.ExecuteAsync(transport, "{ personas(first: 2) { nodes { name } } }");
+
+        Assert.Equal(["TIMEOUT"], result.ErrorCodes());
+        Assert.False(result.ContainsKey("data"), "A stopped operation has no `data`: " + result.ToJsonString());
     }
 
     [Fact]
