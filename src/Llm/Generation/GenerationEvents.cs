@@ -38,6 +38,7 @@ public static class GenerationErrorCodes
     public const string Required = "REQUIRED";
     public const string TooLong = "TOO_LONG";
     public const string OutOfRange = "OUT_OF_RANGE";
+    public const string ConversationFull = "CONVERSATION_FULL";
     public const string UnknownProvider = "UNKNOWN_PROVIDER";
     public const string UnknownModel = "UNKNOWN_MODEL";
     public const string ReplayUnavailable = "REPLAY_UNAVAILABLE";

@@ -46,6 +46,8 @@ public sealed partial class GenerationService(
             errors.Add(new(GenerationErrorCodes.OutOfRange, "Temperature must be between 0 and 2.", "temperature"));
         if (request.MaxTokens is { } m && (m < 1 || m > limits.MaxTokensLimit))
             errors.Add(new(GenerationErrorCodes.OutOfRange, $"MaxTokens must be between 1 and {limits.MaxTokensLimit}.", "maxTokens"));
+        if (request.TopP is { } p && (double.IsNaN(p) || p <= 0 || p > 1))
+            errors.Add(new(GenerationErrorCodes.OutOfRange, "TopP must be more than 0 and at most 1.", "topP"));
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         Conversation? conversation = null;
@@ -54,6 +56,9 @@ public sealed partial class GenerationService(
             conversation = await db.Conversations.VisibleTo(new Viewer(userId, IsAdmin: false)).FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
             if (conversation is null)
                 errors.Add(new(GenerationErrorCodes.NotFound, "No conversation has this id.", "conversationId"));
+            // The prompt and the reply are both stored: there must be room for two more.
+            else if (await db.Messages.CountAsync(m => m.ConversationId == conversationId, cancellationToken) + 2 > limits.MaxMessagesPerConversation)
+                errors.Add(new(GenerationErrorCodes.ConversationFull, $"The conversation holds the most messages allowed ({limits.MaxMessagesPerConversation}); continue in a new one.", "conversationId"));
         }
         var personaId = request.PersonaId ?? conversation?.PersonaId ?? BuiltInPersonas.HelpfulAssistantId;
         var persona = await db.Personas.AsNoTracking().VisibleTo(new Viewer(userId, IsAdmin: false)).FirstOrDefaultAsync(p => p.Id == personaId, cancellationToken);
@@ -117,6 +122,8 @@ public sealed partial class GenerationService(
                 ["max_tokens"] = maxTokens,
             },
         };
+        if (request.TopP is { } topP)
+            settings.ExtensionData["top_p"] = topP;
         var running = active.Add(generationId, userId, new CancellationTokenSource());
         await events.OpenAsync(started, cancellationToken);
         var job = new Job(started, provider, modelOptions, history.History, history.PromptTokens, settings, running);
