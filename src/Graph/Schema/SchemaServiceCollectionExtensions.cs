@@ -6,6 +6,7 @@ using GraphQL.Validation.Rules.Custom;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
+using LlmPlatform.Graph.Schema.Filtering;
 using LlmPlatform.Graph.Schema.Paging;
 using LlmPlatform.Graph.Users;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ public static class SchemaServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FilteringOptions>().BindConfiguration(FilteringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
         services.AddScoped<CurrentUser>();

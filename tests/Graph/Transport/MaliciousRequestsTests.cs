@@ -86,6 +86,22 @@ public sealed class MaliciousRequestsTests(StreamingServer server) : IClassFixtu
         Assert.Equal("Query", (await server.ExecuteAsync(transport, "{ __typename }")).ShouldHaveNoErrors().String("data.__typename"));
     }
 
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task FilterOf5000ConditionsInVariables_RefusedBeforeAnyQueryAndTheNextRequestIsServed(string transport)
+    {
+        // Within every size limit of the request, but a query tree deep enough to overflow the translator's stack.
+        var or = new JsonArray([.. Enumerable.Range(0, 5_000).Select(i => (JsonNode)new JsonObject { ["name"] = new JsonObject { ["eq"] = "n" + i } })]);
+        server.Sql.Reset();
+
+        var result = await server.ExecuteAsync(transport, "query($where: PersonaFilterInput) { personas(where: $where) { totalCount } }",
+            new JsonObject { ["where"] = new JsonObject { ["or"] = or } });
+
+        Assert.Equal(["INVALID_FILTER"], result.ErrorCodes());
+        Assert.Equal(0, server.Sql.Count);
+        Assert.Equal("Query", (await server.ExecuteAsync(transport, "{ __typename }")).ShouldHaveNoErrors().String("data.__typename"));
+    }
+
     [Fact]
     public async Task MaliciousDocuments_OnOneWebSocket_EachRefusedAndTheConnectionKeepsServing()
     {
