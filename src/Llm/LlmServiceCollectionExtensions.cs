@@ -1,5 +1,6 @@
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Generation;
+using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Providers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,7 +10,7 @@ namespace LlmPlatform.Llm;
 
 public static class LlmServiceCollectionExtensions
 {
-    /// <summary>Providers (section <c>Llm</c>), the generation pipeline and its event stream (in memory).</summary>
+    /// <summary>Providers (section <c>Llm</c>), users' own provider keys, the generation pipeline and its event stream (in memory).</summary>
     public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -20,6 +21,7 @@ public static class LlmServiceCollectionExtensions
         services.AddProviderHttpClients(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProviderRegistry>();
+        builder.AddProviderKeys();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<ChatHistoryBuilder>();
         services.AddSingleton<ActiveGenerations>();
