@@ -2,6 +2,7 @@ using LlmPlatform.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace LlmPlatform.Llm.Keys;
 
@@ -24,6 +25,9 @@ public static class ProviderKeyServiceCollectionExtensions
             .SetApplicationName("LlmPlatform")
             // Resolves the scoped PlatformDbContext in a scope of its own for each read and write of the ring.
             .PersistKeysToDbContext<PlatformDbContext>();
+        // At Debug, the repository logs each ring key's XML, and with it the master key in clear: whoever reads such
+        // logs and the database could unprotect every stored key. A provider-specific level in configuration still wins.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore", LogLevel.Information);
         services.AddSingleton<ProviderKeyStore>();
         services.AddSingleton<UserChatServices>();
         return builder;
