@@ -13,7 +13,7 @@ public sealed class ProviderGraphType : ObjectGraphType<ChatProvider>
         Field(p => p.Name).Description("The name requests and personas use.");
         Field<NonNullGraphType<ProviderKindGraphType>>("kind").Description("What kind of service it is.").Resolve(ctx => ctx.Source.Kind);
         Field<NonNullGraphType<BooleanGraphType>>("usable")
-            .Description("False when a key or endpoint it needs is not configured on the server; such a provider refuses generations, except a caller's who set a key of their own (see `myKey`).")
+            .Description("False when a key or endpoint it needs is not configured on the server; such a provider refuses generations, except those of a caller who set a key of their own for it (see `myKey`).")
             .Resolve(ctx => ctx.Source.IsUsable);
         Field<NonNullGraphType<BooleanGraphType>>("acceptsUserKeys")
             .Description("True when users may set a key of their own for it (`setProviderKey`): openai, azure-openai and openai-compatible providers.")

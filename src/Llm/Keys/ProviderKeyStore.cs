@@ -31,9 +31,8 @@ public sealed partial class ProviderKeyStore(
         var (chatProvider, providerError) = FindProvider(provider);
         var key = apiKey?.Trim() ?? "";
         var keyError = Check(key);
-        ProviderKeyError[] errors = [.. new[] { providerError, keyError }.OfType<ProviderKeyError>()];
-        if (errors.Length > 0)
-            return ProviderKeyChange.Refused(errors);
+        if (providerError is not null || keyError is not null)
+            return ProviderKeyChange.Refused([.. new[] { providerError, keyError }.OfType<ProviderKeyError>()]);
 
         var name = chatProvider!.Name;
         var protectedKey = Protector(userId, name).Protect(key);
@@ -75,12 +74,13 @@ public sealed partial class ProviderKeyStore(
     {
         if (string.IsNullOrWhiteSpace(provider))
             return ProviderKeyChange.Refused(new ProviderKeyError(ProviderKeyErrorCodes.Required, "Provider is required.", "provider"));
-        var name = providers.Find(provider)?.Name ?? provider;
+        var configured = providers.Find(provider);
+        var name = configured?.Name ?? provider;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var removed = await db.ProviderKeys.Where(k => k.UserId == userId && k.Provider == name).ExecuteDeleteAsync(cancellationToken) > 0;
         if (removed)
             Log.KeyRemoved(logger, userId, name);
-        else if (providers.Find(provider) is null)
+        else if (configured is null)
             return ProviderKeyChange.Refused(UnknownProvider());
         return new ProviderKeyChange(ProviderKeyStatus.Unset(name), removed, []);
     }

@@ -42,6 +42,19 @@ public sealed class ProviderKeyStoreTests(ProviderKeyHost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task Set_ManyAtOnceForOneUserAndProvider_AllSucceedAndLeaveOneRowHoldingOneOfTheKeys()
+    {
+        var user = await host.AddUserAsync();
+        string[] keys = [.. Enumerable.Range(0, 8).Select(i => $"sk-concurrent-key-{i:D4}")];
+
+        var changes = await Task.WhenAll(keys.Select(k => Task.Run(() => Store.SetAsync(user, ProviderKeyHost.KeyOnly, k, default))));
+
+        Assert.All(changes, c => Assert.Empty(c.Errors));
+        Assert.Equal(1, await host.ReadAsync(db => db.ProviderKeys.CountAsync(k => k.UserId == user)));
+        Assert.Contains((await Store.FindKeyAsync(user, Provider(ProviderKeyHost.KeyOnly), default))!.Value, keys);
+    }
+
+    [Fact]
     public async Task Set_ProviderNameInAnotherCase_StoresItUnderTheConfiguredName()
     {
         var user = await host.AddUserAsync();
