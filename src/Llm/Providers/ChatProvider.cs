@@ -39,6 +39,10 @@ public sealed class ChatProvider(string name, ProviderOptions options, Func<stri
     /// server's key, over the same HTTP client (timeouts, retries, circuit breaker). Not cached here: the caller
     /// decides how long a user's key stays in memory.
     /// </summary>
+    /// <remarks>
+    /// The circuit breaker is the provider's, shared by every key: a refused key (401, 403) does not count against
+    /// it, but a user's key out of quota (429) does, like the server's.
+    /// </remarks>
     public IChatCompletionService CreateServiceWithKey(string model, string apiKey)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
