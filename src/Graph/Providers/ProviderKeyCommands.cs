@@ -1,3 +1,4 @@
+using LlmPlatform.Graph.Auth;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Users;
 using LlmPlatform.Llm.Keys;
@@ -7,9 +8,6 @@ namespace LlmPlatform.Graph.Providers;
 /// <summary>Sets and removes the current user's own provider keys. Bad input, or a caller with no account, changes nothing.</summary>
 public sealed class ProviderKeyCommands(ProviderKeyStore keys, CurrentUser user)
 {
-    /// <summary>The code of the user error a caller acting for nobody gets: keys belong to an account.</summary>
-    public const string Unauthenticated = "UNAUTHENTICATED";
-
     public async Task<ProviderKeyPayload> SetAsync(SetProviderKeyInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -30,5 +28,7 @@ public sealed class ProviderKeyCommands(ProviderKeyStore keys, CurrentUser user)
         ? ProviderKeyPayload.Failed([.. change.Errors.Select(e => new UserError(e.Message, e.Code, ["input", e.Field]))])
         : new ProviderKeyPayload(change.Status, change.Changed, []);
 
-    private static UserError NoAccount() => new("Sign in to keep keys of your own.", Unauthenticated);
+    // The schema's authorization rule refuses nobody before anything runs; this holds should a mutation ever be let
+    // through anonymously, since a key must belong to an account.
+    private static UserError NoAccount() => new("Sign in to keep keys of your own.", UserRequiredValidationRule.Code);
 }
