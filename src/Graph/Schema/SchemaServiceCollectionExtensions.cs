@@ -6,6 +6,7 @@ using GraphQL.Validation.Rules.Custom;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
+using LlmPlatform.Graph.Providers;
 using LlmPlatform.Graph.Schema.Paging;
 using LlmPlatform.Graph.Users;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ public static class SchemaServiceCollectionExtensions
         services.AddPersonas();
         services.AddConversations();
         services.AddGeneration();
+        services.AddProviders();
 
         services.AddSingleton(sp => new VariableComplexityValidationRule(new ComplexityValidationRule(ComplexityLimits(sp))));
 
