@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using LlmPlatform.Graph.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmPlatform.Graph.Tests.Auth;
 
@@ -32,6 +35,24 @@ public sealed class AuthEnvironmentTests
 
         var me = await server.PostGraphQLWithTokenAsync(token, "{ me { email } }");
         Assert.Equal(email, me["data"]!["me"]!["email"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Production_ConfiguredCertificate_EncryptsTheDataProtectionKeyRing()
+    {
+        await using var server = new ProductionServer();
+        await server.InitializeAsync();
+
+        var protector = server.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
+        Assert.Equal("secret", protector.Unprotect(protector.Protect("secret")));
+
+        var ring = await server.ReadAsync(db => db.DataProtectionKeys.Select(k => k.Xml).ToListAsync());
+        Assert.NotEmpty(ring);
+        Assert.All(ring, xml =>
+        {
+            Assert.Contains("EncryptedXml", xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
