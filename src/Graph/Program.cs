@@ -14,6 +14,8 @@ builder.AddTransports();
 builder.AddHealth();
 
 var app = builder.Build();
+app.UseAuth();
+app.MapAuth();
 app.MapTransports("/graphql");
 app.MapHealth();
 await app.RunAsync();

@@ -10,6 +10,9 @@ namespace LlmPlatform.Llm.Tests;
 /// <summary>The data and LLM layers in a host of their own, over a throwaway SQLite file, started like the server starts them.</summary>
 public class LlmHost : IAsyncLifetime
 {
+    /// <summary>The caller the tests' generations count against.</summary>
+    public const string RateLimitKey = "user:local";
+
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"llmplatform-llm-{Guid.NewGuid():N}.db");
     private IHost? _host;
 
@@ -24,6 +27,8 @@ public class LlmHost : IAsyncLifetime
         new("Llm:Providers:echo:EchoTokenDelay", "00:00:00"),
         new("Llm:Providers:echo:EchoReplyTokens", "12"),
         new("Llm:Generation:CancelWhenUnwatchedAfter", "00:00:00"),
+        // The limits have tests of their own; here they would only make the number of tests in a class matter.
+        new("Llm:RateLimits:Enabled", "false"),
     ];
 
     /// <summary>A last say over the host before it is built (a test logger, say); settings belong in <see cref="Settings"/>.</summary>
@@ -70,5 +75,6 @@ public sealed class SlowEchoHost : LlmHost
         new("Llm:Providers:echo:EchoTokenDelay", "00:00:00.050"),
         new("Llm:Providers:echo:EchoReplyTokens", "1000"),
         new("Llm:Generation:CancelWhenUnwatchedAfter", "00:00:00"),
+        new("Llm:RateLimits:Enabled", "false"),
     ];
 }

@@ -1,10 +1,11 @@
 // Runs GraphQL operations through a reference streaming client and prints what each one received.
 //
 //   node tests/js/graphql-stream-clients.mjs ws  ws://127.0.0.1:5000/graphql   '<operations>'
-//   node tests/js/graphql-stream-clients.mjs sse http://127.0.0.1:5000/graphql '<operations>'
+//   node tests/js/graphql-stream-clients.mjs sse http://127.0.0.1:5000/graphql '<operations>' [<access token>]
 //
 // ws:  graphql-ws's client (the graphql-transport-ws subprotocol) on the `ws` package; every operation over one socket.
 // sse: graphql-sse's client in distinct connections mode (one POST per operation) on node's fetch.
+// <access token>: sent as graphql-ws's connectionParams { authorization: "Bearer …" }, or graphql-sse's Authorization header.
 // <operations>: a JSON array of { "query", "variables"?, "operationName"? }, all started at once.
 // stdout: a JSON array, one entry per operation in the same order:
 //   { "results": [<each `next` payload>], "completed": true }    the server completed it
@@ -14,17 +15,18 @@ import { createClient as createWsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
 
-const [transport, url, operationsJson] = process.argv.slice(2);
+const [transport, url, operationsJson, token] = process.argv.slice(2);
 if (!['ws', 'sse'].includes(transport) || !url || !operationsJson) {
   process.stderr.write('usage: node graphql-stream-clients.mjs <ws|sse> <endpoint-url> <operations-json>\n');
   process.exit(2);
 }
 const operations = JSON.parse(operationsJson);
 
+const authorization = token ? `Bearer ${token}` : undefined;
 const client =
   transport === 'ws'
-    ? createWsClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true })
-    : createSseClient({ url, retryAttempts: 0, singleConnection: false });
+    ? createWsClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: authorization && { authorization } })
+    : createSseClient({ url, retryAttempts: 0, singleConnection: false, headers: authorization && { Authorization: authorization } });
 
 function describe(error) {
   if (Array.isArray(error)) return JSON.stringify(error); // GraphQL errors from an `error` message

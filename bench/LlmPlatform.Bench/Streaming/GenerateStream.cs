@@ -64,7 +64,8 @@ public static class GenerateStream
     /// <summary>
     /// Command-line settings for the real app: its echo provider streams <paramref name="tokens"/> tokens,
     /// <paramref name="delay"/> apart, and its model allows a reply that long. Plus the ones every streaming run needs:
-    /// a provider that is slow on purpose must not be failed for silence.
+    /// a provider that is slow on purpose must not be failed for silence, and the load, all from one address, must not
+    /// be rate limited.
     /// </summary>
     public static IReadOnlyList<string> EchoSettings(int tokens, TimeSpan delay) =>
     [
@@ -73,6 +74,7 @@ public static class GenerateStream
         $"--Llm:Providers:echo:Models:echo-1:MaxOutputTokens={Math.Max(tokens, 4096).ToString(CultureInfo.InvariantCulture)}",
         $"--Llm:Providers:echo:Models:echo-1:ContextWindow={(Math.Max(tokens, 4096) + 8192).ToString(CultureInfo.InvariantCulture)}",
         $"--Llm:Generation:ProviderIdleTimeout={IdleTimeout(delay).ToString("c", CultureInfo.InvariantCulture)}",
+        "--Llm:RateLimits:Enabled=false",
     ];
 
     /// <summary>A minute more than the token delay, within the option's range (at most an hour).</summary>

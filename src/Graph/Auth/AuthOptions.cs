@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LlmPlatform.Graph.Auth;
 
-/// <summary>Who may call without a token, and how tokens are issued. Section <c>Auth</c>.</summary>
+/// <summary>Who may call without a token, how tokens are issued, and to which clients. Section <c>Auth</c>.</summary>
 public sealed class AuthOptions
 {
     public const string Section = "Auth";
@@ -10,4 +12,56 @@ public sealed class AuthOptions
     /// On by default only in Development; anywhere else anonymous callers read built-in personas and the schema only.
     /// </summary>
     public bool AnonymousAsLocalUser { get; set; }
+
+    /// <summary>Refuses token requests over plain HTTP. Off by default only in Development.</summary>
+    public bool RequireHttps { get; set; } = true;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Token requests (sign-in attempts) one client address may make per minute; 0 turns the limit off.</summary>
+    [Range(0, 1_000_000)]
+    public int TokenRequestsPerMinute { get; set; } = 30;
+
+    /// <summary>The certificate (PKCS#12 file) that signs tokens. Required outside Development and Testing.</summary>
+    public CertificateOptions? SigningCertificate { get; set; }
+
+    /// <summary>The certificate (PKCS#12 file) that encrypts tokens. Required outside Development and Testing.</summary>
+    public CertificateOptions? EncryptionCertificate { get; set; }
+
+    /// <summary>People who get the admin role when they register.</summary>
+    public IList<string> AdminEmails { get; } = [];
+
+    /// <summary>
+    /// Applications allowed to ask for tokens, by client id, besides the built-in first-party ones
+    /// (<see cref="AuthClients.FirstParty"/> and <see cref="AuthClients.Explorer"/>).
+    /// </summary>
+    public IDictionary<string, ClientOptions> Clients { get; } = new Dictionary<string, ClientOptions>(StringComparer.Ordinal);
+
+    /// <summary>Where the explorer's authorization code flow may return to.</summary>
+    public IList<string> ExplorerRedirectUris { get; } = [];
+}
+
+public sealed class CertificateOptions
+{
+    [Required]
+    public string Path { get; set; } = "";
+
+    public string? Password { get; set; }
+}
+
+/// <summary>A service that signs in as itself with the client credentials grant.</summary>
+public sealed class ClientOptions
+{
+    /// <summary>The client secret. Required: a confidential client proves who it is.</summary>
+    [Required, MinLength(16)]
+    public string Secret { get; set; } = "";
+
+    public string? DisplayName { get; set; }
+
+    /// <summary>Roles the service has (<c>user</c>, <c>admin</c>).</summary>
+    public IList<string> Roles { get; } = [];
 }

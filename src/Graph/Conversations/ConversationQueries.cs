@@ -15,6 +15,7 @@ public static class ConversationQueries
     public static void AddConversationQueries(this QueryGraphType query)
     {
         query.Field<ConversationGraphType>("conversation")
+            .Authorize()
             .Description("One of your conversations by its global id; null otherwise.")
             .Argument<NonNullGraphType<IdGraphType>>("id", "The conversation's global id.")
             .Resolve(ctx => GlobalId.TryDecodeGuid(ctx.GetArgument<string>("id"), ConversationGraphType.TypeName, out var id)
@@ -22,6 +23,7 @@ public static class ConversationQueries
                 : null);
 
         query.Field<NonNullGraphType<ConnectionGraphType<ConversationGraphType, Conversation>>, Connection<Conversation>>("conversations")
+            .Authorize()
             .Description("Your conversations, most recently changed first unless `order` says otherwise.")
             .PagingArguments()
             .Argument<ConversationFilterInputGraphType>("where", "Only the conversations that match these conditions.")

@@ -14,7 +14,7 @@ public sealed class GenerationCommands(GenerationService generations, Generation
         var (request, errors) = ToRequest(input);
         if (request is null)
             return new GenerationPayload(null, errors);
-        var start = await generations.StartAsync(request, user.Id, cancellationToken);
+        var start = await generations.StartAsync(request, user.Id, user.RateLimitKey, cancellationToken);
         return start.Started is { } started
             ? new GenerationPayload(GenerationState.Running(started), [])
             : new GenerationPayload(null, start.Errors.Select(ToUserError).ToList());
@@ -26,7 +26,7 @@ public sealed class GenerationCommands(GenerationService generations, Generation
         var (request, errors) = ToRequest(input);
         if (request is null)
             throw ToExecutionError(errors[0]);
-        var start = await generations.StartAsync(request, user.Id, cancellationToken);
+        var start = await generations.StartAsync(request, user.Id, user.RateLimitKey, cancellationToken);
         if (start.Started is not { } started)
             throw ToExecutionError(ToUserError(start.Errors[0]));
         return Watch(started.GenerationId, null);
@@ -80,13 +80,18 @@ public sealed class GenerationCommands(GenerationService generations, Generation
     }
 
     private static UserError ToUserError(GenerationError error) =>
-        new(error.Message, error.Code, error.Field is null ? null : ["input", error.Field]);
+        new(error.Message, error.Code, error.Field is null ? null : ["input", error.Field], error.RetryAfter);
 
     private static GraphQL.ExecutionError ToExecutionError(UserError error)
     {
         var failure = new GraphQL.ExecutionError(error.Message) { Code = error.Code };
+        var extensions = new Dictionary<string, object?>();
         if (error.Field is not null)
-            failure.Extensions = new Dictionary<string, object?> { ["field"] = error.Field };
+            extensions["field"] = error.Field;
+        if (error.RetryAfterSeconds is { } retryAfter)
+            extensions["retryAfter"] = retryAfter;
+        if (extensions.Count > 0)
+            failure.Extensions = extensions;
         return failure;
     }
 

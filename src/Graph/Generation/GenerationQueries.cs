@@ -12,6 +12,7 @@ public static class GenerationQueries
     public static void AddGenerationQueries(this QueryGraphType query)
     {
         query.Field<GenerationGraphType>("generation")
+            .Authorize()
             .Description("One of your generations by its global id, running or finished; null otherwise.")
             .Argument<NonNullGraphType<IdGraphType>>("id", "The generation's global id.")
             .Resolve(ctx => GlobalId.TryDecodeGuid(ctx.GetArgument<string>("id"), GenerationGraphType.TypeName, out var id)

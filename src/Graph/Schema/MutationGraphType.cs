@@ -1,7 +1,10 @@
+using LlmPlatform.Graph.Users;
+using GraphQL;
 using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
+using LlmPlatform.Graph.Providers;
 
 namespace LlmPlatform.Graph.Schema;
 
@@ -11,8 +14,12 @@ public sealed class MutationGraphType : ObjectGraphType
     {
         Name = "Mutation";
         Description = "Everything a client can change. Each mutation takes one `input` and returns a payload with `userErrors`.";
+        // Every mutation acts for a signed-in user, but those marked AllowAnonymous (register).
+        this.Authorize();
+        this.AddUserMutations();
         this.AddPersonaMutations();
         this.AddConversationMutations();
         this.AddGenerationMutations();
+        this.AddProviderKeyMutations();
     }
 }

@@ -1,3 +1,4 @@
+using LlmPlatform.Graph.Users;
 using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
@@ -13,6 +14,7 @@ public sealed class QueryGraphType : ObjectGraphType
         Name = "Query";
         Description = "Everything a client can read.";
         this.AddNodeQueries();
+        this.AddUserQueries();
         this.AddPersonaQueries();
         this.AddConversationQueries();
         this.AddGenerationQueries();

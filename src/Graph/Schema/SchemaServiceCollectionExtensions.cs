@@ -6,6 +6,7 @@ using GraphQL.Validation.Rules.Custom;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
+using LlmPlatform.Graph.Providers;
 using LlmPlatform.Graph.Schema.Filtering;
 using LlmPlatform.Graph.Schema.Paging;
 using LlmPlatform.Graph.Users;
@@ -30,10 +31,11 @@ public static class SchemaServiceCollectionExtensions
         services.AddOptions<FilteringOptions>().BindConfiguration(FilteringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddScoped<CurrentUser>();
+        services.AddUsers();
         services.AddPersonas();
         services.AddConversations();
         services.AddGeneration();
+        services.AddProviders();
 
         // Registered before the engine's own, which it registers only when none is.
         services.AddSingleton<IDocumentBuilder, LimitedDocumentBuilder>();

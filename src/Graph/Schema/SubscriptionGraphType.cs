@@ -1,3 +1,4 @@
+using GraphQL;
 using GraphQL.Types;
 using LlmPlatform.Graph.Generation;
 
@@ -9,6 +10,7 @@ public sealed class SubscriptionGraphType : ObjectGraphType
     {
         Name = "Subscription";
         Description = "Streams: generated tokens as they arrive.";
+        this.Authorize();
         this.AddGenerationSubscriptions();
     }
 }

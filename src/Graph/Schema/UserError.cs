@@ -2,9 +2,15 @@ using GraphQL.Types;
 
 namespace LlmPlatform.Graph.Schema;
 
-/// <summary>A problem with the caller's input, returned as data in a mutation payload; nothing was written.</summary>
-public sealed record UserError(string Message, string Code, IReadOnlyList<string>? Field = null)
+/// <summary>
+/// A problem with the caller's input, returned as data in a mutation payload; nothing was written. A refusal that
+/// passes with time (<see cref="UserErrorCodes.RateLimited"/>) says when to try again.
+/// </summary>
+public sealed record UserError(string Message, string Code, IReadOnlyList<string>? Field = null, TimeSpan? RetryAfter = null)
 {
+    /// <summary>Seconds to wait before trying again, rounded up: what clients read.</summary>
+    public int? RetryAfterSeconds => RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : null;
+
     public static UserError Required(string field) =>
         new($"{Capitalize(field)} is required.", UserErrorCodes.Required, ["input", field]);
 
@@ -29,6 +35,9 @@ public static class UserErrorCodes
     public const string NotFound = "NOT_FOUND";
     public const string ReadOnly = "READ_ONLY";
     public const string Invalid = "INVALID";
+    public const string Taken = "TAKEN";
+    public const string WeakPassword = "WEAK_PASSWORD";
+    public const string RateLimited = "RATE_LIMITED";
 }
 
 public sealed class UserErrorGraphType : ObjectGraphType<UserError>
@@ -37,9 +46,12 @@ public sealed class UserErrorGraphType : ObjectGraphType<UserError>
     {
         Description = "A problem with the input of a mutation. The mutation changed nothing.";
         Field(e => e.Message).Description("What is wrong, for a human.");
-        Field(e => e.Code).Description("What is wrong, for a program: REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, READ_ONLY or INVALID.");
+        Field(e => e.Code).Description("What is wrong, for a program: REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, READ_ONLY, INVALID, TAKEN, WEAK_PASSWORD, RATE_LIMITED, UNKNOWN_PROVIDER or KEY_NOT_ACCEPTED.");
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("field")
             .Description("The path to the input field at fault, e.g. [\"input\", \"name\"]; null when no single field is.")
             .Resolve(ctx => ctx.Source.Field);
+        Field<IntGraphType>("retryAfter")
+            .Description("Seconds to wait before trying again (rounded up) when the code is RATE_LIMITED; null otherwise.")
+            .Resolve(ctx => ctx.Source.RetryAfterSeconds);
     }
 }

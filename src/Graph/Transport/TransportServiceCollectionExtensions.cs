@@ -2,6 +2,7 @@ using LlmPlatform.Graph.Transport.Http;
 using LlmPlatform.Graph.Transport.Sse;
 using LlmPlatform.Graph.Transport.WebSockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Transport;
@@ -23,6 +24,8 @@ public static class TransportServiceCollectionExtensions
             kestrel.Limits.MaxRequestLineSize = Math.Max(kestrel.Limits.MaxRequestLineSize, transport.Value.MaxQueryStringLength + RequestLineOverhead));
         builder.Services.AddSingleton<OperationExecutor>();
         builder.Services.AddScoped<OperationCaller>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<ICallerAuthenticator, NoCallerAuthentication>();
         builder.Services.AddSingleton<GraphQLHttpEndpoint>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton<GraphQLSseEndpoint>();

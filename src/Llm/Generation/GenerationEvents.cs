@@ -34,6 +34,7 @@ public static class GenerationErrorCodes
     public const string ProviderRateLimited = "PROVIDER_RATE_LIMITED";
     public const string ProviderTimeout = "PROVIDER_TIMEOUT";
     public const string ProviderUnavailable = "PROVIDER_UNAVAILABLE";
+    public const string ProviderKeyUnreadable = "PROVIDER_KEY_UNREADABLE";
     public const string NotFound = "NOT_FOUND";
     public const string Required = "REQUIRED";
     public const string TooLong = "TOO_LONG";
@@ -43,4 +44,5 @@ public static class GenerationErrorCodes
     public const string UnknownModel = "UNKNOWN_MODEL";
     public const string ReplayUnavailable = "REPLAY_UNAVAILABLE";
     public const string FellBehind = "FELL_BEHIND";
+    public const string RateLimited = "RATE_LIMITED";
 }

@@ -7,8 +7,11 @@ namespace LlmPlatform.Llm.Generation;
 public sealed record GenerationRequest(
     Guid? ConversationId, Guid? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens, double? TopP = null);
 
-/// <summary>Why a request was refused before any provider was called; nothing was written.</summary>
-public sealed record GenerationError(string Code, string Message, string? Field);
+/// <summary>
+/// Why a request was refused before any provider was called; nothing was written. A refusal that passes with time
+/// (<see cref="GenerationErrorCodes.RateLimited"/>) says when to try again.
+/// </summary>
+public sealed record GenerationError(string Code, string Message, string? Field, TimeSpan? RetryAfter = null);
 
 /// <summary>The outcome of starting a generation: its first event, or the reasons it was refused.</summary>
 public sealed record GenerationStart(GenerationStarted? Started, IReadOnlyList<GenerationError> Errors)

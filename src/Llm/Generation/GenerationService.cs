@@ -6,6 +6,8 @@ using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Seeding;
 using LlmPlatform.Llm.Chat;
+using LlmPlatform.Llm.Keys;
+using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -22,18 +24,23 @@ namespace LlmPlatform.Llm.Generation;
 public sealed partial class GenerationService(
     IDbContextFactory<PlatformDbContext> contexts,
     ProviderRegistry providers,
+    UserChatServices chatServices,
     IGenerationEventStream events,
     ActiveGenerations active,
     ChatHistoryBuilder histories,
     TokenCounter tokens,
+    IGenerationRateLimiter limiter,
     TimeProvider clock,
     IOptions<GenerationOptions> options,
     ILogger<GenerationService> logger)
 {
     private const int TitleLength = 60;
 
-    /// <summary>Checks and starts a generation for <paramref name="userId"/>; it then runs in the background.</summary>
-    public async Task<GenerationStart> StartAsync(GenerationRequest request, Guid userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks and starts a generation for <paramref name="userId"/>; it then runs in the background. It counts against
+    /// the limits of <paramref name="rateLimitKey"/> (see <see cref="IGenerationRateLimiter"/>).
+    /// </summary>
+    public async Task<GenerationStart> StartAsync(GenerationRequest request, Guid userId, string rateLimitKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var limits = options.Value;
@@ -70,6 +77,10 @@ public sealed partial class GenerationService(
             errors.Add(choiceError);
         if (errors.Count > 0)
             return new GenerationStart(null, errors);
+        // The user's own key for the provider when they set one, else the server's.
+        var chat = await chatServices.ChooseAsync(provider!, model!, userId, cancellationToken);
+        if (chat.Service is null)
+            return GenerationStart.Refused(Unavailable(provider!, chat.Problem));
 
         var modelOptions = provider!.Models[model!];
         var maxTokens = request.MaxTokens ?? persona?.MaxTokens ?? modelOptions.MaxOutputTokens;
@@ -84,6 +95,10 @@ public sealed partial class GenerationService(
         var built = histories.Build(persona?.SystemPrompt ?? "", earlier, request.Prompt, modelOptions.ContextWindow, maxTokens);
         if (built is not { } history)
             return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.TooLong, $"The prompt does not fit the context window of {model}.", "prompt"));
+
+        // Counted only once the request is known to be good, so that bad input costs no quota.
+        if (await limiter.TryAcquireAsync(rateLimitKey, cancellationToken) is { } refusal)
+            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.RateLimited, refusal.Message, null, refusal.RetryAfter));
 
         // Accepted: from here on everything is stored, whatever happens to the provider call.
         var now = clock.GetUtcNow().UtcDateTime;
@@ -126,7 +141,7 @@ public sealed partial class GenerationService(
             settings.ExtensionData["top_p"] = topP;
         var running = active.Add(generationId, userId, new CancellationTokenSource());
         await events.OpenAsync(started, cancellationToken);
-        var job = new Job(started, provider, modelOptions, history.History, history.PromptTokens, settings, running);
+        var job = new Job(started, rateLimitKey, chat.Service, modelOptions, history.History, history.PromptTokens, settings, running);
         // The generation belongs to no request: it outlives the one that started it and ends by itself.
         running.Completion = Task.Run(() => RunAsync(job), CancellationToken.None);
         LogStarted(logger, generationId, provider.Name, started.Model);
@@ -166,8 +181,6 @@ public sealed partial class GenerationService(
         var provider = providers.Find(providerName);
         if (provider is null)
             return (null, null, new(GenerationErrorCodes.UnknownProvider, $"No provider is named \"{providerName}\".", request.Provider is null ? "personaId" : "provider"));
-        if (!provider.IsUsable)
-            return (null, null, new(GenerationErrorCodes.ProviderUnavailable, $"Provider \"{provider.Name}\" has no key or endpoint configured.", "provider"));
         // The persona's model belongs to the persona's provider; another provider starts from its own default.
         var personaModel = string.Equals(persona?.DefaultProvider, provider.Name, StringComparison.OrdinalIgnoreCase) ? persona?.DefaultModel : null;
         var model = request.Model ?? personaModel ?? provider.DefaultModel;
@@ -175,6 +188,13 @@ public sealed partial class GenerationService(
             return (null, null, new(GenerationErrorCodes.UnknownModel, $"Provider \"{provider.Name}\" has no model \"{model}\".", request.Model is null ? "personaId" : "model"));
         return (provider, model, null);
     }
+
+    private static GenerationError Unavailable(ChatProvider provider, ChatServiceProblem problem) => problem switch
+    {
+        ChatServiceProblem.NoKey => new(GenerationErrorCodes.ProviderUnavailable, $"Provider \"{provider.Name}\" has no server-wide key; it can be used with a key of your own.", "provider"),
+        ChatServiceProblem.UserKeyUnreadable => new(GenerationErrorCodes.ProviderKeyUnreadable, $"Your key for provider \"{provider.Name}\" can no longer be read; set it again.", "provider"),
+        _ => new(GenerationErrorCodes.ProviderUnavailable, $"Provider \"{provider.Name}\" has no key or endpoint configured.", "provider"),
+    };
 
     private async Task RunAsync(Job job)
     {
@@ -192,8 +212,7 @@ public sealed partial class GenerationService(
         {
             var idleTimeout = options.Value.ProviderIdleTimeout;
             idle.CancelAfter(idleTimeout);
-            var service = job.Provider.GetService(started.Model);
-            await foreach (var chunk in service.GetStreamingChatMessageContentsAsync(job.History, job.Settings, kernel: null, idle.Token))
+            await foreach (var chunk in job.Service.GetStreamingChatMessageContentsAsync(job.History, job.Settings, kernel: null, idle.Token))
             {
                 idle.CancelAfter(idleTimeout);
                 reported = UsageReader.Read(chunk) ?? reported;
@@ -262,6 +281,8 @@ public sealed partial class GenerationService(
         {
             active.Remove(started.GenerationId);
         }
+        // Before the final event: a caller who starts again on seeing it must find these tokens counted.
+        await limiter.RecordTokensAsync(job.RateLimitKey, usage.TotalTokens, CancellationToken.None);
 
         GenerationEvent last = failure is null && messageId is { } id
             ? new GenerationCompleted(started.GenerationId, id, usage)
@@ -318,7 +339,8 @@ public sealed partial class GenerationService(
     }
 
     private sealed record Job(
-        GenerationStarted Started, ChatProvider Provider, ModelOptions Model, Microsoft.SemanticKernel.ChatCompletion.ChatHistory History,
+        GenerationStarted Started, string RateLimitKey, Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService Service, ModelOptions Model,
+        Microsoft.SemanticKernel.ChatCompletion.ChatHistory History,
         int PromptTokens, PromptExecutionSettings Settings, ActiveGenerations.Running Running);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Generation {GenerationId} started on {Provider}/{Model}")]

@@ -106,7 +106,7 @@ internal static class GenerationApi
     public static async Task<string> StartForAsync(this PlatformServer server, Guid userId, string prompt, string provider)
     {
         var start = await server.Services.GetRequiredService<GenerationService>().StartAsync(
-            new GenerationRequest(null, null, prompt, provider, null, null, null), userId, CancellationToken.None);
+            new GenerationRequest(null, null, prompt, provider, null, null, null), userId, "user:" + userId.ToString("N"), CancellationToken.None);
         Assert.True(start.Started is not null, "Refused: " + string.Join(", ", start.Errors));
         return IdOf(start.Started.GenerationId);
     }

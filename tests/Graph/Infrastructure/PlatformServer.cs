@@ -36,7 +36,7 @@ public abstract class PlatformServer : IAsyncLifetime
 
     protected abstract Task<TestDatabase> CreateDatabaseAsync();
 
-    /// <summary>Settings a derived server changes (limits, environment) before it starts.</summary>
+    /// <summary>Settings a derived server changes (limits, environment) before it starts; null leaves one unset.</summary>
     protected void Set(string key, string? value) => _settings[key] = value;
 
     protected virtual string Environment => "Testing";
@@ -55,10 +55,14 @@ public abstract class PlatformServer : IAsyncLifetime
         // Most tests are about what a user sees, not about sign-in: they act as the local user unless a server
         // turns this off (the auth tests do, and prove it is off outside Development).
         _settings.TryAdd("Auth:AnonymousAsLocalUser", "true");
+        // Every test calls from 127.0.0.1, so per-caller limits would make the number of tests in a class matter;
+        // the servers of the rate-limit tests turn them on.
+        _settings.TryAdd("Llm:RateLimits:Enabled", "false");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment(Environment);
-            foreach (var (name, setting) in _settings)
+            // A null setting stays unset, so the app's own default (often by environment) applies.
+            foreach (var (name, setting) in _settings.Where(s => s.Value is not null))
                 web.UseSetting(name, setting);
             web.ConfigureTestServices(services =>
             {

@@ -13,13 +13,18 @@ public static class ReferenceClients
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<IReadOnlyList<ClientOutcome>> RunAsync(StreamingServer server, string client, params (string Query, JsonObject? Variables)[] operations)
+    public static Task<IReadOnlyList<ClientOutcome>> RunAsync(StreamingServer server, string client, params (string Query, JsonObject? Variables)[] operations) =>
+        RunWithTokenAsync(server, client, token: null, operations);
+
+    /// <summary>The same, authenticated with <paramref name="token"/> as the client sends one (init payload, or header).</summary>
+    public static async Task<IReadOnlyList<ClientOutcome>> RunWithTokenAsync(
+        StreamingServer server, string client, string? token, params (string Query, JsonObject? Variables)[] operations)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(operations);
         var url = client == GraphQLWs ? server.WebSocketEndpoint : server.GraphQLEndpoint;
         var json = new JsonArray(operations.Select(o => (JsonNode)new JsonObject { ["query"] = o.Query, ["variables"] = o.Variables?.DeepClone() }).ToArray()).ToJsonString();
-        var output = await NodeScript.RunAsync("graphql-stream-clients.mjs", [client, url.ToString(), json],
+        var output = await NodeScript.RunAsync("graphql-stream-clients.mjs", token is null ? [client, url.ToString(), json] : [client, url.ToString(), json, token],
             client == GraphQLWs ? "graphql-ws" : "graphql-sse", RunTimeout);
         var summary = JsonNode.Parse(output)?.AsArray() ?? throw new InvalidOperationException("No summary: " + output);
         Assert.Equal(operations.Length, summary.Count);

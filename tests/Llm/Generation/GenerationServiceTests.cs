@@ -66,11 +66,11 @@ public sealed class GenerationServiceTests(LlmHost host) : IClassFixture<LlmHost
     public async Task Start_BadInput_IsRefusedAndWritesNothing()
     {
         var before = await host.ReadAsync(db => db.Messages.CountAsync());
-        var unknownConversation = await Generations.StartAsync(new GenerationRequest(Guid.NewGuid(), null, "hi", null, null, null, null), LocalUser.Id, default);
-        var emptyPrompt = await Generations.StartAsync(new GenerationRequest(null, null, "  ", null, null, null, null), LocalUser.Id, default);
-        var badSettings = await Generations.StartAsync(new GenerationRequest(null, null, "hi", null, null, 2.5, 0, TopP: 1.5), LocalUser.Id, default);
-        var unknownProvider = await Generations.StartAsync(new GenerationRequest(null, null, "hi", "nope", null, null, null), LocalUser.Id, default);
-        var unknownModel = await Generations.StartAsync(new GenerationRequest(null, null, "hi", "echo", "gpt-9", null, null), LocalUser.Id, default);
+        var unknownConversation = await Generations.StartAsync(new GenerationRequest(Guid.NewGuid(), null, "hi", null, null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
+        var emptyPrompt = await Generations.StartAsync(new GenerationRequest(null, null, "  ", null, null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
+        var badSettings = await Generations.StartAsync(new GenerationRequest(null, null, "hi", null, null, 2.5, 0, TopP: 1.5), LocalUser.Id, LlmHost.RateLimitKey, default);
+        var unknownProvider = await Generations.StartAsync(new GenerationRequest(null, null, "hi", "nope", null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
+        var unknownModel = await Generations.StartAsync(new GenerationRequest(null, null, "hi", "echo", "gpt-9", null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
 
         Assert.Equal(["conversationId"], unknownConversation.Errors.Select(e => e.Field));
         Assert.Equal([GenerationErrorCodes.Required], emptyPrompt.Errors.Select(e => e.Code));
@@ -83,7 +83,7 @@ public sealed class GenerationServiceTests(LlmHost host) : IClassFixture<LlmHost
     [Fact]
     public async Task Generate_MaxTokensBelowTheReply_StopsThereWithFinishReasonLength()
     {
-        var start = await Generations.StartAsync(new GenerationRequest(null, null, "a b c", null, null, null, MaxTokens: 3), LocalUser.Id, default);
+        var start = await Generations.StartAsync(new GenerationRequest(null, null, "a b c", null, null, null, MaxTokens: 3), LocalUser.Id, LlmHost.RateLimitKey, default);
         var events = await WatchAllAsync(start.Started!.GenerationId, after: null);
 
         Assert.Equal(3, events.OfType<TokenChunk>().Count());
@@ -97,7 +97,7 @@ public sealed class GenerationServiceTests(LlmHost host) : IClassFixture<LlmHost
         var first = await StartAsync("remember the word banana");
         await WatchAllAsync(first.GenerationId, after: null);
         var second = await Generations.StartAsync(
-            new GenerationRequest(first.ConversationId, null, "what word?", null, null, null, null), LocalUser.Id, default);
+            new GenerationRequest(first.ConversationId, null, "what word?", null, null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
         await WatchAllAsync(second.Started!.GenerationId, after: null);
 
         var usage = await host.ReadAsync(db => db.UsageEvents.SingleAsync(u => u.GenerationId == second.Started.GenerationId));
@@ -108,7 +108,7 @@ public sealed class GenerationServiceTests(LlmHost host) : IClassFixture<LlmHost
 
     private async Task<GenerationStarted> StartAsync(string prompt)
     {
-        var start = await Generations.StartAsync(new GenerationRequest(null, null, prompt, null, null, null, null), LocalUser.Id, default);
+        var start = await Generations.StartAsync(new GenerationRequest(null, null, prompt, null, null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
         Assert.Empty(start.Errors);
         return start.Started!;
     }
@@ -136,7 +136,7 @@ public sealed class GenerationCancellationTests(SlowEchoHost host) : IClassFixtu
     [Fact]
     public async Task Cancel_MidReply_StoresThePartialMessageAsCancelled()
     {
-        var start = await Generations.StartAsync(new GenerationRequest(null, null, "count to a thousand", null, null, null, null), LocalUser.Id, default);
+        var start = await Generations.StartAsync(new GenerationRequest(null, null, "count to a thousand", null, null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
         var id = start.Started!.GenerationId;
         var events = new List<GenerationEvent>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -158,7 +158,7 @@ public sealed class GenerationCancellationTests(SlowEchoHost host) : IClassFixtu
     [Fact]
     public async Task LastViewerLeaves_TheGenerationIsCancelledAndItsPartialReplyStored()
     {
-        var start = await Generations.StartAsync(new GenerationRequest(null, null, "go on forever", null, null, null, null), LocalUser.Id, default);
+        var start = await Generations.StartAsync(new GenerationRequest(null, null, "go on forever", null, null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
         var id = start.Started!.GenerationId;
         using (var leave = new CancellationTokenSource())
         {
@@ -183,7 +183,7 @@ public sealed class GenerationCancellationTests(SlowEchoHost host) : IClassFixtu
     [Fact]
     public async Task Cancel_SomeoneElsesGeneration_IsRefused()
     {
-        var start = await Generations.StartAsync(new GenerationRequest(null, null, "mine", null, null, null, null), LocalUser.Id, default);
+        var start = await Generations.StartAsync(new GenerationRequest(null, null, "mine", null, null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
         Assert.False(Generations.Cancel(start.Started!.GenerationId, new Viewer(Guid.NewGuid(), false)));
         await Assert.ThrowsAsync<GenerationStreamException>(async () =>
         {

@@ -103,7 +103,7 @@ public abstract class StubbedProviderHost : LlmHost
     public async Task<GenerationStarted> StartAsync(string prompt, Guid? conversationId = null, int? maxTokens = null, string? model = null, double? topP = null)
     {
         var start = await Get<GenerationService>().StartAsync(
-            new GenerationRequest(conversationId, null, prompt, Provider, model ?? Model, null, maxTokens, topP), LocalUser.Id, default);
+            new GenerationRequest(conversationId, null, prompt, Provider, model ?? Model, null, maxTokens, topP), LocalUser.Id, LlmHost.RateLimitKey, default);
         Assert.Empty(start.Errors);
         return start.Started!;
     }

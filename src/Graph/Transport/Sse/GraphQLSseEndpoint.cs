@@ -17,6 +17,8 @@ internal sealed partial class GraphQLSseEndpoint(
     IServiceScopeFactory scopes,
     IGraphQLTextSerializer serializer,
     IOptions<TransportOptions> options,
+    ICallerAuthenticator authenticator,
+    TimeProvider clock,
     ILogger<GraphQLSseEndpoint> logger)
 {
     public const string EventStream = "text/event-stream";
@@ -70,6 +72,7 @@ internal sealed partial class GraphQLSseEndpoint(
         await using var operation = new RunningOperation(scopes, context.RequestAborted);
         // The reader accepts no batch here: distinct connections mode streams one operation per request.
         operation.Start(executor, operations!.Requests[0], context.User, context.Connection.RemoteIpAddress, sink);
+        await using var expiry = TokenExpiry.Schedule(authenticator, context.User, clock, () => sink.Failed(TokenExpiry.Error()));
         try
         {
             await foreach (var message in events.Reader.ReadAllAsync(context.RequestAborted))

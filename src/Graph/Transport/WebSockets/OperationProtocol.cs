@@ -11,13 +11,19 @@ namespace LlmPlatform.Graph.Transport.WebSockets;
 /// What both WebSocket subprotocols share: the init deadline, keep-alive, and the live operations by id,
 /// each in its own DI scope, stopped when the client ends it or the connection closes. Subclasses name the messages.
 /// </summary>
-internal abstract class OperationProtocol(
-    OperationExecutor executor, IServiceScopeFactory scopes, OperationMessages messages, TransportOptions options, ClaimsPrincipal user, IPAddress? remoteAddress)
+internal abstract class OperationProtocol(ProtocolServices services, ClaimsPrincipal upgradeUser, IPAddress? remoteAddress)
     : IWebSocketProtocol
 {
     private readonly ConcurrentDictionary<string, RunningOperation> _operations = new(StringComparer.Ordinal);
+    private readonly OperationExecutor executor = services.Executor;
+    private readonly IServiceScopeFactory scopes = services.Scopes;
+    private readonly OperationMessages messages = services.Messages;
+    private readonly TransportOptions options = services.Options;
+    private ClaimsPrincipal _user = upgradeUser;
     private Timer? _initTimeout;
     private Timer? _keepAlive;
+    private ITimer? _tokenExpiry;
+    private volatile bool _tokenExpired;
     private int _initReceived;
 
     protected WebSocketConnection Connection { get; private set; } = null!;
@@ -58,14 +64,35 @@ internal abstract class OperationProtocol(
 
     protected abstract byte[] CompletedMessage(string id);
 
-    /// <summary>Accepts the connection; false when it had already been initialised.</summary>
-    protected bool Initialise(byte[] acknowledgement)
+    /// <summary>The credentials in an init message are not valid: the connection is refused.</summary>
+    protected abstract void InitForbidden();
+
+    /// <summary>
+    /// Accepts the connection, as the caller named by the bearer token in the init payload's <c>authorization</c>
+    /// (else by the upgrade request's header, else nobody); false when it was refused or had already been initialised.
+    /// </summary>
+    protected async ValueTask<bool> InitialiseAsync(object? payload, byte[] acknowledgement)
     {
         if (Interlocked.Exchange(ref _initReceived, 1) == 1)
         {
             InitRepeated();
             return false;
         }
+        if (ConnectionInitPayload.Authorization(payload) is { } authorization)
+        {
+            if (await services.Authenticator.AuthenticateAsync(authorization, Connection.Closing) is not { } user)
+            {
+                InitForbidden();
+                return false;
+            }
+            _user = user;
+        }
+        if (TokenExpiry.HasExpired(services.Authenticator, _user, services.Clock))
+        {
+            InitForbidden();
+            return false;
+        }
+        _tokenExpiry = TokenExpiry.Schedule(services.Authenticator, _user, services.Clock, TokenExpired);
         _initTimeout?.Dispose();
         Acknowledged = true;
         Connection.Send(acknowledgement);
@@ -78,6 +105,11 @@ internal abstract class OperationProtocol(
     /// <summary>Starts an operation under <paramref name="id"/>, or refuses it past the per-connection cap.</summary>
     protected void Start(string id, GraphQLRequest request)
     {
+        if (_tokenExpired)
+        {
+            SendRefused(id, [TokenExpiry.Error()]);
+            return;
+        }
         if (_operations.Count >= options.MaxOperationsPerConnection)
         {
             SendRefused(id, [new ExecutionError($"At most {options.MaxOperationsPerConnection} operations may run on one connection.") { Code = "TOO_MANY_OPERATIONS" }]);
@@ -86,7 +118,7 @@ internal abstract class OperationProtocol(
         // Registered before it starts: a fast result finds it, and a duplicate id is seen at once.
         var operation = new RunningOperation(scopes, Connection.Closing);
         _operations[id] = operation;
-        operation.Start(executor, request, user, remoteAddress, new Sink(this, id, operation));
+        operation.Start(executor, request, _user, remoteAddress, new Sink(this, id, operation));
     }
 
     /// <summary>The client ended an operation: stop it and send nothing more for it.</summary>
@@ -103,12 +135,31 @@ internal abstract class OperationProtocol(
 
     protected void Close(int code, string reason) => Connection.Close((WebSocketCloseStatus)code, reason);
 
+    // The token the connection was accepted with has expired: its operations end with an error, and so would new ones;
+    // the socket stays open so the client can tell why, and reconnect with a new token.
+    private void TokenExpired()
+    {
+        _tokenExpired = true;
+        foreach (var (id, operation) in _operations)
+        {
+            lock (operation.SendGate)
+            {
+                if (!_operations.TryRemove(KeyValuePair.Create(id, operation)))
+                    continue;
+                Connection.Send(FailedMessage(id, TokenExpiry.Error()));
+            }
+            _ = operation.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_initTimeout is not null)
             await _initTimeout.DisposeAsync();
         if (_keepAlive is not null)
             await _keepAlive.DisposeAsync();
+        if (_tokenExpiry is not null)
+            await _tokenExpiry.DisposeAsync();
         foreach (var id in _operations.Keys)
         {
             if (_operations.TryRemove(id, out var operation))

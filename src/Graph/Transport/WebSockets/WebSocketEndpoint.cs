@@ -15,9 +15,11 @@ internal sealed class WebSocketEndpoint(
     IServiceScopeFactory scopes,
     IGraphQLTextSerializer serializer,
     IOptions<TransportOptions> options,
+    ICallerAuthenticator authenticator,
+    TimeProvider clock,
     ILogger<WebSocketEndpoint> logger)
 {
-    private readonly OperationMessages _messages = new(serializer);
+    private readonly ProtocolServices _services = new(executor, scopes, new OperationMessages(serializer), options.Value, authenticator, clock);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -34,8 +36,8 @@ internal sealed class WebSocketEndpoint(
         var connection = new WebSocketConnection(socket, limits, logger);
         IWebSocketProtocol protocol = subprotocol switch
         {
-            GraphQLTransportWsProtocol.Name => new GraphQLTransportWsProtocol(executor, scopes, _messages, limits, context.User, context.Connection.RemoteIpAddress),
-            SubscriptionsTransportWsProtocol.Name => new SubscriptionsTransportWsProtocol(executor, scopes, _messages, limits, context.User, context.Connection.RemoteIpAddress),
+            GraphQLTransportWsProtocol.Name => new GraphQLTransportWsProtocol(_services, context.User, context.Connection.RemoteIpAddress),
+            SubscriptionsTransportWsProtocol.Name => new SubscriptionsTransportWsProtocol(_services, context.User, context.Connection.RemoteIpAddress),
             _ => new RefusedProtocol(),
         };
         await connection.RunAsync(protocol, context.RequestAborted);

@@ -23,14 +23,16 @@ internal sealed class SseStream : IAsyncDisposable
 
     public HttpResponseMessage Response => _response;
 
-    public static async Task<SseStream> PostOperationAsync(PlatformServer server, string query, JsonObject? variables = null) =>
-        await PostBodyAsync(server, new JsonObject { ["query"] = query, ["variables"] = variables }.ToJsonString());
+    public static async Task<SseStream> PostOperationAsync(PlatformServer server, string query, JsonObject? variables = null, string? token = null) =>
+        await PostBodyAsync(server, new JsonObject { ["query"] = query, ["variables"] = variables }.ToJsonString(), token);
 
-    public static async Task<SseStream> PostBodyAsync(PlatformServer server, string body)
+    public static async Task<SseStream> PostBodyAsync(PlatformServer server, string body, string? token = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (token is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var timeout = new CancellationTokenSource(GenerationStreams.Wait);
         var response = await server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token), Encoding.UTF8);

@@ -32,9 +32,11 @@ internal sealed class TestWebSocket : IAsyncDisposable
     /// Opens a socket to the server's GraphQL endpoint asking for <paramref name="subprotocol"/> (none when null).
     /// <paramref name="receiveBufferBytes"/> shrinks the TCP receive window, for a client that stops reading.
     /// </summary>
-    public static async Task<TestWebSocket> ConnectAsync(StreamingServer server, string? subprotocol, int? receiveBufferBytes = null)
+    public static async Task<TestWebSocket> ConnectAsync(StreamingServer server, string? subprotocol, int? receiveBufferBytes = null, string? authorization = null)
     {
         var socket = new ClientWebSocket();
+        if (authorization is not null)
+            socket.Options.SetRequestHeader("Authorization", authorization);
         if (subprotocol is not null)
             socket.Options.AddSubProtocol(subprotocol);
         HttpMessageInvoker? invoker = null;

@@ -8,9 +8,8 @@ namespace LlmPlatform.Graph.Transport.WebSockets.GraphQLTransportWs;
 /// The graphql-transport-ws subprotocol (graphql-ws PROTOCOL.md): connection_init within a timeout, then
 /// subscribe/next/error/complete per operation id, ping/pong both ways.
 /// </summary>
-internal sealed class GraphQLTransportWsProtocol(
-    OperationExecutor executor, IServiceScopeFactory scopes, OperationMessages messages, TransportOptions options, ClaimsPrincipal user, IPAddress? remoteAddress)
-    : OperationProtocol(executor, scopes, messages, options, user, remoteAddress)
+internal sealed class GraphQLTransportWsProtocol(ProtocolServices services, ClaimsPrincipal user, IPAddress? remoteAddress)
+    : OperationProtocol(services, user, remoteAddress)
 {
     public const string Name = "graphql-transport-ws";
 
@@ -20,8 +19,7 @@ internal sealed class GraphQLTransportWsProtocol(
         switch (received?.Type)
         {
             case MessageType.ConnectionInit:
-                Initialise(Messages.Write(MessageType.ConnectionAck));
-                break;
+                return InitialiseAsync(received.Payload);
             case MessageType.Ping:
                 Connection.Send(Messages.Write(MessageType.Pong));
                 break;
@@ -39,6 +37,9 @@ internal sealed class GraphQLTransportWsProtocol(
         return ValueTask.CompletedTask;
     }
 
+    private async ValueTask InitialiseAsync(object? payload) =>
+        await InitialiseAsync(payload, Messages.Write(MessageType.ConnectionAck));
+
     private void Subscribe(string? id, object? payload)
     {
         if (!Acknowledged)
@@ -52,6 +53,8 @@ internal sealed class GraphQLTransportWsProtocol(
     }
 
     protected override void InitTimedOut() => Close(CloseCodes.ConnectionInitTimeout, "Connection initialisation timeout");
+
+    protected override void InitForbidden() => Close(CloseCodes.Forbidden, "Forbidden");
 
     protected override void InitRepeated() => Close(CloseCodes.TooManyInitialisationRequests, "Too many initialisation requests");
 

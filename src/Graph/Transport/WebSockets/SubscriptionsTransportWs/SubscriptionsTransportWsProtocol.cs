@@ -8,9 +8,8 @@ namespace LlmPlatform.Graph.Transport.WebSockets.SubscriptionsTransportWs;
 /// The legacy `graphql-ws` subprotocol of subscriptions-transport-ws (Apollo's older clients):
 /// connection_init/connection_ack, start/data/error/complete/stop, `ka` keep-alives, connection_terminate.
 /// </summary>
-internal sealed class SubscriptionsTransportWsProtocol(
-    OperationExecutor executor, IServiceScopeFactory scopes, OperationMessages messages, TransportOptions options, ClaimsPrincipal user, IPAddress? remoteAddress)
-    : OperationProtocol(executor, scopes, messages, options, user, remoteAddress)
+internal sealed class SubscriptionsTransportWsProtocol(ProtocolServices services, ClaimsPrincipal user, IPAddress? remoteAddress)
+    : OperationProtocol(services, user, remoteAddress)
 {
     public const string Name = "graphql-ws";
 
@@ -20,10 +19,7 @@ internal sealed class SubscriptionsTransportWsProtocol(
         switch (received?.Type)
         {
             case MessageType.ConnectionInit:
-                // The protocol sends a keep-alive right after the acknowledgement.
-                if (Initialise(Messages.Write(MessageType.ConnectionAck)))
-                    Connection.Send(KeepAliveMessage);
-                break;
+                return InitialiseAsync(received.Payload);
             case MessageType.Start when !Acknowledged:
                 Connection.Send(Messages.Write(MessageType.ConnectionError, payload: new ExecutionError("Send connection_init first.") { Code = "NOT_INITIALISED" }));
                 break;
@@ -48,7 +44,21 @@ internal sealed class SubscriptionsTransportWsProtocol(
         return ValueTask.CompletedTask;
     }
 
+    // The protocol sends a keep-alive right after the acknowledgement.
+    private async ValueTask InitialiseAsync(object? payload)
+    {
+        if (await InitialiseAsync(payload, Messages.Write(MessageType.ConnectionAck)))
+            Connection.Send(KeepAliveMessage);
+    }
+
     protected override void InitTimedOut() => Close(4408, "Connection initialisation timeout");
+
+    // Old clients learn why from connection_error; the close code is the newer protocol's, for anyone who looks.
+    protected override void InitForbidden()
+    {
+        Connection.Send(Messages.Write(MessageType.ConnectionError, payload: new ExecutionError("The access token is not valid.") { Code = "FORBIDDEN" }));
+        Close(4403, "Forbidden");
+    }
 
     protected override void InitRepeated() =>
         Connection.Send(Messages.Write(MessageType.ConnectionError, payload: new ExecutionError("The connection is already initialised.") { Code = "ALREADY_INITIALISED" }));

@@ -1,0 +1,42 @@
+using LlmPlatform.Data.Entities;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+
+namespace LlmPlatform.Graph.Auth;
+
+/// <summary>
+/// <c>/connect/authorize</c> for the authorization code flow (with PKCE, which OpenIddict enforces): a GET shows the
+/// sign-in page; the page posts the same authorization request back with the person's email and password, and a
+/// correct password returns the browser to the client with a code. No cookie: every authorization asks again.
+/// </summary>
+internal static class AuthorizeEndpoint
+{
+    public const string EmailField = "login_email";
+    public const string PasswordField = "login_password";
+
+    public static async Task<IResult> HandleAsync(
+        HttpContext context, UserManager<PlatformUser> users, SignInManager<PlatformUser> signIns, TokenPrincipals principals)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
+        var parameters = HttpMethods.IsPost(context.Request.Method)
+            ? context.Request.Form.Where(f => f.Key is not EmailField and not PasswordField)
+            : context.Request.Query;
+        var hidden = parameters.Select(p => KeyValuePair.Create(p.Key, p.Value.ToString())).ToList();
+        if (!HttpMethods.IsPost(context.Request.Method))
+            return LoginPage.Render(request.ClientId, hidden, error: null);
+
+        var email = context.Request.Form[EmailField].ToString();
+        var user = await TokenEndpoint.FindAsync(users, email);
+        var check = user is null ? SignInResult.Failed
+            : await signIns.CheckPasswordSignInAsync(user, context.Request.Form[PasswordField].ToString(), lockoutOnFailure: true);
+        if (!check.Succeeded)
+            return LoginPage.Render(request.ClientId, hidden,
+                check.IsLockedOut ? "Too many failed attempts: the account is locked for a while." : "The email or password is wrong.");
+
+        return Results.SignIn(await principals.ForUserAsync(user!, request.GetScopes()),
+            authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+}
