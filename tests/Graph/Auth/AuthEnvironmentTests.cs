@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using LlmPlatform.Graph.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -89,24 +87,10 @@ public sealed class AuthEnvironmentTests
             Set("Auth:RequireHttps", "false");
             if (!withCertificates)
                 return;
-            Set("Auth:SigningCertificate:Path", WriteCertificate("signing.pfx", X509KeyUsageFlags.DigitalSignature));
-            Set("Auth:SigningCertificate:Password", "test");
-            Set("Auth:EncryptionCertificate:Path", WriteCertificate("encryption.pfx", X509KeyUsageFlags.KeyEncipherment));
-            Set("Auth:EncryptionCertificate:Password", "test");
+            TestCertificates.Apply(Set, _directory);
         }
 
         protected override string Environment => "Production";
-
-        private string WriteCertificate(string name, X509KeyUsageFlags usage)
-        {
-            using var key = RSA.Create(2048);
-            var request = new CertificateRequest("CN=LlmPlatform test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-            var path = Path.Combine(_directory, name);
-            File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, "test"));
-            return path;
-        }
 
         async ValueTask IAsyncDisposable.DisposeAsync()
         {

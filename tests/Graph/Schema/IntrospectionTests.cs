@@ -3,13 +3,8 @@ using LlmPlatform.Graph.Tests.Infrastructure;
 namespace LlmPlatform.Graph.Tests.Schema;
 
 /// <summary>Introspection is off by default in Production: `__schema` and `__type` are refused on every transport, `__typename` is not.</summary>
-public sealed class IntrospectionOffTests(IntrospectionOffTests.ProductionServer server) : IClassFixture<IntrospectionOffTests.ProductionServer>
+public sealed class IntrospectionOffTests(ProductionServer server) : IClassFixture<ProductionServer>
 {
-    public sealed class ProductionServer : StreamingServer
-    {
-        protected override string Environment => "Production";
-    }
-
     public static TheoryData<string, string> IntrospectionOnEveryTransport()
     {
         var data = new TheoryData<string, string>();
@@ -57,11 +52,9 @@ public sealed class IntrospectionOffTests(IntrospectionOffTests.ProductionServer
 public sealed class IntrospectionOnInProductionTests(IntrospectionOnInProductionTests.OnInProductionServer server)
     : IClassFixture<IntrospectionOnInProductionTests.OnInProductionServer>
 {
-    public sealed class OnInProductionServer : ConfiguredSqliteServer
+    public sealed class OnInProductionServer : ProductionServer
     {
         public OnInProductionServer() => Set("GraphQL:EnableIntrospection", "true");
-
-        protected override string Environment => "Production";
     }
 
     [Fact]
