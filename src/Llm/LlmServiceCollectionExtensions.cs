@@ -1,5 +1,6 @@
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Generation;
+using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,10 @@ namespace LlmPlatform.Llm;
 
 public static class LlmServiceCollectionExtensions
 {
-    /// <summary>Providers (section <c>Llm</c>), the generation pipeline, its event stream (in memory) and its rate limits.</summary>
+    /// <summary>
+    /// Providers (section <c>Llm</c>), users' own provider keys, the generation pipeline, its event stream (in memory)
+    /// and its rate limits.
+    /// </summary>
     public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -21,6 +25,7 @@ public static class LlmServiceCollectionExtensions
         services.AddProviderHttpClients(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProviderRegistry>();
+        builder.AddProviderKeys();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<ChatHistoryBuilder>();
         builder.AddGenerationRateLimits();

@@ -4,6 +4,7 @@ using GraphQL.DI;
 using LlmPlatform.Data;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Transport;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -72,6 +73,11 @@ public static class AuthServiceCollectionExtensions
             limiter.GlobalLimiter = TokenRequestLimiter.Create(auth.TokenRequestsPerMinute);
             limiter.OnRejected = TokenRequestLimiter.RefuseAsync;
         });
+
+        // The Data Protection key ring sits in the database beside what it protects (users' provider keys); with a
+        // certificate configured, the ring itself is encrypted, so a database dump alone reveals no provider key.
+        if (auth.EncryptionCertificate is { } ringCertificate)
+            builder.Services.AddDataProtection().ProtectKeysWithCertificate(Load(ringCertificate));
 
         builder.Services.AddScoped<TokenPrincipals>();
         builder.Services.AddSingleton<ICallerAuthenticator, BearerTokenAuthenticator>();

@@ -36,9 +36,10 @@ internal sealed partial class ClientRegistrar(IServiceScopeFactory scopes, IOpti
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_retrying is null)
+            return;
         await _stopping.CancelAsync();
-        if (_retrying is not null)
-            await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public void Dispose() => _stopping.Dispose();

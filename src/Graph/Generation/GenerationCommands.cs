@@ -76,7 +76,7 @@ public sealed class GenerationCommands(GenerationService generations, Generation
         }
         return errors.Count > 0
             ? (null, errors)
-            : (new GenerationRequest(conversationId, personaId, input.Prompt, input.Provider, input.Model, input.Temperature, input.MaxTokens), []);
+            : (new GenerationRequest(conversationId, personaId, input.Prompt, input.Provider, input.Model, input.Temperature, input.MaxTokens, input.TopP), []);
     }
 
     private static UserError ToUserError(GenerationError error) =>

@@ -3,7 +3,7 @@ using GraphQL.Types;
 namespace LlmPlatform.Graph.Generation;
 
 public sealed record GenerateInput(
-    string? ConversationId, string? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens);
+    string? ConversationId, string? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens, double? TopP = null);
 
 public sealed class GenerateInputGraphType : InputObjectGraphType<GenerateInput>
 {
@@ -18,6 +18,7 @@ public sealed class GenerateInputGraphType : InputObjectGraphType<GenerateInput>
         Field(i => i.Model, nullable: true).Description("The model to use, one the provider offers; the persona's or the provider's default when not given.");
         Field(i => i.Temperature, nullable: true).Description("Sampling temperature, 0 to 2.");
         Field(i => i.MaxTokens, nullable: true).Description("The most tokens the reply may have.");
+        Field(i => i.TopP, nullable: true).Description("Nucleus sampling: draw only from the likeliest tokens whose probabilities add up to this; more than 0 and at most 1. The provider's default when not given.");
     }
 }
 

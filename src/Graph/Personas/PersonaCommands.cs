@@ -4,11 +4,12 @@ using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Personas;
 
 /// <summary>Creates, changes and deletes the current user's personas. Bad input writes nothing.</summary>
-public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> contexts, CurrentUser user, TimeProvider clock)
+public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> contexts, CurrentUser user, TimeProvider clock, IOptions<PersonaOptions> options)
 {
     public async Task<PersonaPayload> CreateAsync(CreatePersonaInput input, CancellationToken cancellationToken)
     {
@@ -16,7 +17,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
         var errors = new List<UserError>();
         PersonaRules.CheckName(input.Name, errors);
         PersonaRules.CheckOptionalText("description", input.Description, Persona.DescriptionMaxLength, errors);
-        PersonaRules.CheckSystemPrompt(input.SystemPrompt, errors);
+        PersonaRules.CheckSystemPrompt(input.SystemPrompt, options.Value.MaxSystemPromptLength, errors);
         PersonaRules.CheckOptionalText("defaultProvider", input.DefaultProvider, Persona.ProviderMaxLength, errors);
         PersonaRules.CheckOptionalText("defaultModel", input.DefaultModel, Persona.ModelMaxLength, errors);
         PersonaRules.CheckTemperature(input.Temperature, errors);
@@ -54,7 +55,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
         if (input.Description.IsSet)
             PersonaRules.CheckOptionalText("description", input.Description.Value, Persona.DescriptionMaxLength, errors);
         if (input.SystemPrompt.IsSet)
-            PersonaRules.CheckSystemPrompt(input.SystemPrompt.Value, errors);
+            PersonaRules.CheckSystemPrompt(input.SystemPrompt.Value, options.Value.MaxSystemPromptLength, errors);
         if (input.DefaultProvider.IsSet)
             PersonaRules.CheckOptionalText("defaultProvider", input.DefaultProvider.Value, Persona.ProviderMaxLength, errors);
         if (input.DefaultModel.IsSet)

@@ -15,7 +15,7 @@ public sealed class CreatePersonaInputGraphType : InputObjectGraphType<CreatePer
         Description = "A new persona of your own.";
         Field(i => i.Name).Description($"A short display name, 1 to {Data.Entities.Persona.NameMaxLength} characters.");
         Field(i => i.Description, nullable: true).Description($"What the persona is for, at most {Data.Entities.Persona.DescriptionMaxLength} characters.");
-        Field(i => i.SystemPrompt).Description($"The system message, 1 to {Data.Entities.Persona.SystemPromptMaxLength} characters.");
+        Field(i => i.SystemPrompt).Description($"The system message, 1 to {Data.Entities.Persona.SystemPromptMaxLength} characters unless the server allows fewer.");
         Field(i => i.DefaultProvider, nullable: true).Description("The provider generations use unless the request names one.");
         Field(i => i.DefaultModel, nullable: true).Description("The model generations use unless the request names one.");
         Field(i => i.Temperature, nullable: true).Description("Sampling temperature, 0 to 2; 0.7 when not given.");

@@ -19,13 +19,13 @@ public static class PersonaRules
             errors.Add(UserError.TooLong("name", Persona.NameMaxLength));
     }
 
-    public static void CheckSystemPrompt(string? systemPrompt, List<UserError> errors)
+    public static void CheckSystemPrompt(string? systemPrompt, int maxLength, List<UserError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         if (string.IsNullOrWhiteSpace(systemPrompt))
             errors.Add(UserError.Required("systemPrompt"));
-        else if (systemPrompt.Length > Persona.SystemPromptMaxLength)
-            errors.Add(UserError.TooLong("systemPrompt", Persona.SystemPromptMaxLength));
+        else if (systemPrompt.Length > maxLength)
+            errors.Add(UserError.TooLong("systemPrompt", maxLength));
     }
 
     public static void CheckOptionalText(string field, string? value, int maxLength, List<UserError> errors)

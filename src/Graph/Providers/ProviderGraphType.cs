@@ -1,4 +1,5 @@
 using GraphQL.Types;
+using LlmPlatform.Graph.Users;
 using LlmPlatform.Llm.Providers;
 
 namespace LlmPlatform.Graph.Providers;
@@ -12,8 +13,16 @@ public sealed class ProviderGraphType : ObjectGraphType<ChatProvider>
         Field(p => p.Name).Description("The name requests and personas use.");
         Field<NonNullGraphType<ProviderKindGraphType>>("kind").Description("What kind of service it is.").Resolve(ctx => ctx.Source.Kind);
         Field<NonNullGraphType<BooleanGraphType>>("usable")
-            .Description("False when a key or endpoint it needs is not configured; such a provider refuses generations.")
+            .Description("False when a key or endpoint it needs is not configured on the server; such a provider refuses generations, except those of a caller who set a key of their own for it (see `myKey`).")
             .Resolve(ctx => ctx.Source.IsUsable);
+        Field<NonNullGraphType<BooleanGraphType>>("acceptsUserKeys")
+            .Description("True when users may set a key of their own for it (`setProviderKey`): openai, azure-openai and openai-compatible providers.")
+            .Resolve(ctx => ctx.Source.AcceptsUserKeys);
+        Field<ProviderKeyStatusGraphType>("myKey")
+            .Description("Whether you have set a key of your own for it; null when it takes no keys or you are not signed in.")
+            .Resolve(ctx => ctx.Source.AcceptsUserKeys && ctx.RequestServices!.GetRequiredService<CurrentUser>().IsKnown
+                ? ctx.RequestServices!.GetRequiredService<ProviderKeyByProviderDataLoader>().Load(ctx.Source.Name)
+                : null);
         Field(p => p.DefaultModel).Description("The model used when neither the request nor the persona names one.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelGraphType>>>>("models").Description("The models it offers.")
             .Resolve(ctx => ctx.Source.Models.Select(m => new ProviderModel(m.Key, m.Value)).OrderBy(m => m.Name, StringComparer.Ordinal));

@@ -19,9 +19,38 @@ public sealed class GraphQLOptions
     [Range(0, 10_000)]
     public int MaxAliases { get; set; } = 30;
 
+    /// <summary>Longest document (the operation's text) accepted, in characters.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxDocumentLength { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// Deepest nesting of a document's syntax (selections, arguments, list and object values), with the fragments it
+    /// spreads expanded; checked while parsing, before any validation rule walks the document.
+    /// </summary>
+    [Range(1, 512)]
+    public int MaxNestingDepth { get; set; } = 128;
+
+    /// <summary>Most syntax nodes (fields, names, arguments, values, directives, variables…) in one document.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxDocumentNodes { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most pairs of fields the engine may compare to check that fields selected under the same response name at the
+    /// same place can be merged: n fields under one name make n(n-1)/2 pairs, each comparing their selections in turn.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int MaxMergedFieldPairs { get; set; } = 5_000;
+
+    /// <summary>Most ids one `nodes(ids:)` may fetch; more is a TOO_MANY_IDS error.</summary>
+    [Range(1, 10_000)]
+    public int MaxNodesPerRequest { get; set; } = 100;
+
     /// <summary>Longest an operation may run before it is stopped with a TIMEOUT error.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Answer `__schema` and `__type`; off, they are refused with INTROSPECTION_DISABLED. On by default except in Production.</summary>
+    public bool EnableIntrospection { get; set; } = true;
 
     /// <summary>Include exception messages and stack traces in errors. Null: only in Development.</summary>
     public bool? ExposeExceptionDetails { get; set; }

@@ -4,6 +4,7 @@ using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
+using LlmPlatform.Graph.Providers;
 
 namespace LlmPlatform.Graph.Schema;
 
@@ -19,5 +20,6 @@ public sealed class MutationGraphType : ObjectGraphType
         this.AddPersonaMutations();
         this.AddConversationMutations();
         this.AddGenerationMutations();
+        this.AddProviderKeyMutations();
     }
 }

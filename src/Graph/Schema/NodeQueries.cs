@@ -2,13 +2,12 @@ using GraphQL;
 using GraphQL.DataLoader;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Schema;
 
 public static class NodeQueries
 {
-    public const int MaxIds = 100;
-
     public static void AddNodeQueries(this QueryGraphType query)
     {
         query.Field<NodeInterfaceGraphType>("node")
@@ -17,13 +16,15 @@ public static class NodeQueries
             .Resolve(ctx => Resolve(ctx.RequestServices!, ctx.GetArgument<string>("id")));
 
         query.Field<NonNullGraphType<ListGraphType<NodeInterfaceGraphType>>>("nodes")
-            .Description($"Fetches objects by their global ids, in the same order; null for each that you may not see. At most {MaxIds} ids.")
+            .Description("Fetches objects by their global ids, in the same order; null for each that you may not see. At most 100 ids unless the server sets another limit; more is a TOO_MANY_IDS error.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("ids", "The objects' global ids.")
             .Resolve(ctx =>
             {
                 var ids = ctx.GetArgument<List<string>>("ids");
-                if (ids.Count > MaxIds)
-                    throw new ExecutionError($"`nodes` takes at most {MaxIds} ids.") { Code = "TOO_MANY_IDS" };
+                // Every id may cost a load: refused before any starts.
+                var maxIds = ctx.RequestServices!.GetRequiredService<IOptions<GraphQLOptions>>().Value.MaxNodesPerRequest;
+                if (ids.Count > maxIds)
+                    throw new ExecutionError($"`nodes` takes at most {maxIds} ids.") { Code = "TOO_MANY_IDS" };
                 var results = ids.Select(id => Resolve(ctx.RequestServices!, id)).ToList();
                 return new AllResults(results);
             });

@@ -6,6 +6,8 @@ using GraphQL.Validation.Rules.Custom;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
+using LlmPlatform.Graph.Providers;
+using LlmPlatform.Graph.Schema.Filtering;
 using LlmPlatform.Graph.Schema.Paging;
 using LlmPlatform.Graph.Users;
 using Microsoft.Extensions.Options;
@@ -19,15 +21,24 @@ public static class SchemaServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<GraphQLOptions>().BindConfiguration(GraphQLOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var isProduction = builder.Environment.IsProduction();
+        services.AddOptions<GraphQLOptions>()
+            .Configure(options => options.EnableIntrospection = !isProduction)
+            .BindConfiguration(GraphQLOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FilteringOptions>().BindConfiguration(FilteringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
         services.AddUsers();
         services.AddPersonas();
         services.AddConversations();
         services.AddGeneration();
+        services.AddProviders();
 
+        // Registered before the engine's own, which it registers only when none is.
+        services.AddSingleton<IDocumentBuilder, LimitedDocumentBuilder>();
         services.AddSingleton(sp => new VariableComplexityValidationRule(new ComplexityValidationRule(ComplexityLimits(sp))));
 
         var isDevelopment = builder.Environment.IsDevelopment();
@@ -37,6 +48,7 @@ public static class SchemaServiceCollectionExtensions
             .AddGraphTypes(typeof(PlatformSchema).Assembly)
             .AddSystemTextJson()
             .AddValidationRule<AliasLimitValidationRule>()
+            .AddValidationRule<IntrospectionValidationRule>()
             .AddValidationRule(sp => new ComplexityValidationRule(ComplexityLimits(sp)))
             .ConfigureExecution<DocumentCache>()
             .AddExecutionStrategy<IExecutionStrategy>(parallel ? ParallelExecutionStrategy.Instance : SerialExecutionStrategy.Instance, GraphQLParser.AST.OperationType.Query)

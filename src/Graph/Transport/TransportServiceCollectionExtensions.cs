@@ -17,6 +17,7 @@ public static class TransportServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<TransportOptions>().BindConfiguration(TransportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Kestrel refuses request lines over 8 KB with a bare 414 before any endpoint runs, which would make
         // a larger MaxQueryStringLength a promise the server cannot keep; so its limit grows to fit ours.
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<TransportOptions>>((kestrel, transport) =>

@@ -34,10 +34,12 @@ public static class GenerationErrorCodes
     public const string ProviderRateLimited = "PROVIDER_RATE_LIMITED";
     public const string ProviderTimeout = "PROVIDER_TIMEOUT";
     public const string ProviderUnavailable = "PROVIDER_UNAVAILABLE";
+    public const string ProviderKeyUnreadable = "PROVIDER_KEY_UNREADABLE";
     public const string NotFound = "NOT_FOUND";
     public const string Required = "REQUIRED";
     public const string TooLong = "TOO_LONG";
     public const string OutOfRange = "OUT_OF_RANGE";
+    public const string ConversationFull = "CONVERSATION_FULL";
     public const string UnknownProvider = "UNKNOWN_PROVIDER";
     public const string UnknownModel = "UNKNOWN_MODEL";
     public const string ReplayUnavailable = "REPLAY_UNAVAILABLE";

@@ -15,6 +15,13 @@ public sealed class GenerationOptions
     [Range(1, 10_000_000)]
     public int MaxTokensLimit { get; set; } = 32_000;
 
+    /// <summary>
+    /// Most messages one conversation may hold. A generation adds two (the prompt and the reply), so one into a
+    /// conversation without room for both is refused with CONVERSATION_FULL.
+    /// </summary>
+    [Range(2, 10_000_000)]
+    public int MaxMessagesPerConversation { get; set; } = 1000;
+
     /// <summary>Most earlier messages of a conversation sent with a prompt (before trimming to the context window).</summary>
     [Range(0, 100_000)]
     public int MaxHistoryMessages { get; set; } = 200;

@@ -1,8 +1,11 @@
 namespace LlmPlatform.Llm.Generation;
 
-/// <summary>What a client asks to generate. Ids are already decoded; settings left null come from the persona.</summary>
+/// <summary>
+/// What a client asks to generate. Ids are already decoded; settings left null come from the persona, and a null
+/// <paramref name="TopP"/> from the provider.
+/// </summary>
 public sealed record GenerationRequest(
-    Guid? ConversationId, Guid? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens);
+    Guid? ConversationId, Guid? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens, double? TopP = null);
 
 /// <summary>
 /// Why a request was refused before any provider was called; nothing was written. A refusal that passes with time

@@ -6,6 +6,7 @@ using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Seeding;
 using LlmPlatform.Llm.Chat;
+using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,7 @@ namespace LlmPlatform.Llm.Generation;
 public sealed partial class GenerationService(
     IDbContextFactory<PlatformDbContext> contexts,
     ProviderRegistry providers,
+    UserChatServices chatServices,
     IGenerationEventStream events,
     ActiveGenerations active,
     ChatHistoryBuilder histories,
@@ -51,6 +53,8 @@ public sealed partial class GenerationService(
             errors.Add(new(GenerationErrorCodes.OutOfRange, "Temperature must be between 0 and 2.", "temperature"));
         if (request.MaxTokens is { } m && (m < 1 || m > limits.MaxTokensLimit))
             errors.Add(new(GenerationErrorCodes.OutOfRange, $"MaxTokens must be between 1 and {limits.MaxTokensLimit}.", "maxTokens"));
+        if (request.TopP is { } p && (double.IsNaN(p) || p <= 0 || p > 1))
+            errors.Add(new(GenerationErrorCodes.OutOfRange, "TopP must be more than 0 and at most 1.", "topP"));
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         Conversation? conversation = null;
@@ -59,6 +63,9 @@ public sealed partial class GenerationService(
             conversation = await db.Conversations.VisibleTo(new Viewer(userId, IsAdmin: false)).FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
             if (conversation is null)
                 errors.Add(new(GenerationErrorCodes.NotFound, "No conversation has this id.", "conversationId"));
+            // The prompt and the reply are both stored: there must be room for two more.
+            else if (await db.Messages.CountAsync(m => m.ConversationId == conversationId, cancellationToken) + 2 > limits.MaxMessagesPerConversation)
+                errors.Add(new(GenerationErrorCodes.ConversationFull, $"The conversation holds the most messages allowed ({limits.MaxMessagesPerConversation}); continue in a new one.", "conversationId"));
         }
         var personaId = request.PersonaId ?? conversation?.PersonaId ?? BuiltInPersonas.HelpfulAssistantId;
         var persona = await db.Personas.AsNoTracking().VisibleTo(new Viewer(userId, IsAdmin: false)).FirstOrDefaultAsync(p => p.Id == personaId, cancellationToken);
@@ -70,6 +77,10 @@ public sealed partial class GenerationService(
             errors.Add(choiceError);
         if (errors.Count > 0)
             return new GenerationStart(null, errors);
+        // The user's own key for the provider when they set one, else the server's.
+        var chat = await chatServices.ChooseAsync(provider!, model!, userId, cancellationToken);
+        if (chat.Service is null)
+            return GenerationStart.Refused(Unavailable(provider!, chat.Problem));
 
         var modelOptions = provider!.Models[model!];
         var maxTokens = request.MaxTokens ?? persona?.MaxTokens ?? modelOptions.MaxOutputTokens;
@@ -126,9 +137,11 @@ public sealed partial class GenerationService(
                 ["max_tokens"] = maxTokens,
             },
         };
+        if (request.TopP is { } topP)
+            settings.ExtensionData["top_p"] = topP;
         var running = active.Add(generationId, userId, new CancellationTokenSource());
         await events.OpenAsync(started, cancellationToken);
-        var job = new Job(started, rateLimitKey, provider, modelOptions, history.History, history.PromptTokens, settings, running);
+        var job = new Job(started, rateLimitKey, chat.Service, modelOptions, history.History, history.PromptTokens, settings, running);
         // The generation belongs to no request: it outlives the one that started it and ends by itself.
         running.Completion = Task.Run(() => RunAsync(job), CancellationToken.None);
         LogStarted(logger, generationId, provider.Name, started.Model);
@@ -168,8 +181,6 @@ public sealed partial class GenerationService(
         var provider = providers.Find(providerName);
         if (provider is null)
             return (null, null, new(GenerationErrorCodes.UnknownProvider, $"No provider is named \"{providerName}\".", request.Provider is null ? "personaId" : "provider"));
-        if (!provider.IsUsable)
-            return (null, null, new(GenerationErrorCodes.ProviderUnavailable, $"Provider \"{provider.Name}\" has no key or endpoint configured.", "provider"));
         // The persona's model belongs to the persona's provider; another provider starts from its own default.
         var personaModel = string.Equals(persona?.DefaultProvider, provider.Name, StringComparison.OrdinalIgnoreCase) ? persona?.DefaultModel : null;
         var model = request.Model ?? personaModel ?? provider.DefaultModel;
@@ -177,6 +188,13 @@ public sealed partial class GenerationService(
             return (null, null, new(GenerationErrorCodes.UnknownModel, $"Provider \"{provider.Name}\" has no model \"{model}\".", request.Model is null ? "personaId" : "model"));
         return (provider, model, null);
     }
+
+    private static GenerationError Unavailable(ChatProvider provider, ChatServiceProblem problem) => problem switch
+    {
+        ChatServiceProblem.NoKey => new(GenerationErrorCodes.ProviderUnavailable, $"Provider \"{provider.Name}\" has no server-wide key; it can be used with a key of your own.", "provider"),
+        ChatServiceProblem.UserKeyUnreadable => new(GenerationErrorCodes.ProviderKeyUnreadable, $"Your key for provider \"{provider.Name}\" can no longer be read; set it again.", "provider"),
+        _ => new(GenerationErrorCodes.ProviderUnavailable, $"Provider \"{provider.Name}\" has no key or endpoint configured.", "provider"),
+    };
 
     private async Task RunAsync(Job job)
     {
@@ -194,8 +212,7 @@ public sealed partial class GenerationService(
         {
             var idleTimeout = options.Value.ProviderIdleTimeout;
             idle.CancelAfter(idleTimeout);
-            var service = job.Provider.GetService(started.Model);
-            await foreach (var chunk in service.GetStreamingChatMessageContentsAsync(job.History, job.Settings, kernel: null, idle.Token))
+            await foreach (var chunk in job.Service.GetStreamingChatMessageContentsAsync(job.History, job.Settings, kernel: null, idle.Token))
             {
                 idle.CancelAfter(idleTimeout);
                 reported = UsageReader.Read(chunk) ?? reported;
@@ -322,7 +339,8 @@ public sealed partial class GenerationService(
     }
 
     private sealed record Job(
-        GenerationStarted Started, string RateLimitKey, ChatProvider Provider, ModelOptions Model, Microsoft.SemanticKernel.ChatCompletion.ChatHistory History,
+        GenerationStarted Started, string RateLimitKey, Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService Service, ModelOptions Model,
+        Microsoft.SemanticKernel.ChatCompletion.ChatHistory History,
         int PromptTokens, PromptExecutionSettings Settings, ActiveGenerations.Running Running);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Generation {GenerationId} started on {Provider}/{Model}")]

@@ -4,7 +4,8 @@ using Microsoft.SemanticKernel.ChatCompletion;
 namespace LlmPlatform.Llm.Providers;
 
 /// <summary>A configured provider as the pipeline sees it: its models, whether it can be used, and its SK service.</summary>
-public sealed class ChatProvider(string name, ProviderOptions options, Func<string, IChatCompletionService> createService)
+/// <param name="createService">Makes the service for a model, with a user's key or (null) the server's.</param>
+public sealed class ChatProvider(string name, ProviderOptions options, Func<string, string?, IChatCompletionService> createService)
 {
     // Semantic Kernel's connectors are bound to one model each.
     private readonly ConcurrentDictionary<string, IChatCompletionService> _services = new(StringComparer.Ordinal);
@@ -27,6 +28,26 @@ public sealed class ChatProvider(string name, ProviderOptions options, Func<stri
         _ => false,
     };
 
+    /// <summary>True for the kinds that authenticate with an API key, so a user may bring their own: openai, azure-openai, openai-compatible.</summary>
+    public bool AcceptsUserKeys => options.Kind is ProviderKind.OpenAI or ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible;
+
     /// <summary>The Semantic Kernel service that talks to this provider about <paramref name="model"/>, made on first use.</summary>
-    public IChatCompletionService GetService(string model) => _services.GetOrAdd(model, createService);
+    public IChatCompletionService GetService(string model) => _services.GetOrAdd(model, m => createService(m, null));
+
+    /// <summary>
+    /// A new service for <paramref name="model"/> that authenticates with <paramref name="apiKey"/> instead of the
+    /// server's key, over the same HTTP client (timeouts, retries, circuit breaker). Not cached here: the caller
+    /// decides how long a user's key stays in memory.
+    /// </summary>
+    /// <remarks>
+    /// The circuit breaker is the provider's, shared by every key: a refused key (401, 403) does not count against
+    /// it, but a user's key out of quota (429) does, like the server's.
+    /// </remarks>
+    public IChatCompletionService CreateServiceWithKey(string model, string apiKey)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        if (!AcceptsUserKeys)
+            throw new InvalidOperationException($"Provider {Name} takes no API key.");
+        return createService(model, apiKey);
+    }
 }

@@ -27,7 +27,7 @@ public sealed class ProviderRegistry
             // Only echo may leave its models out (options validation refuses the others): it has one of its own.
             if (provider.Models.Count == 0 && provider.Kind == ProviderKind.Echo)
                 provider.Models[EchoChatCompletionService.DefaultModel] = new ModelOptions();
-            _providers[name] = new ChatProvider(name, provider, model => Create(name, provider, model, httpClients, clock));
+            _providers[name] = new ChatProvider(name, provider, (model, apiKey) => Create(name, provider, model, apiKey ?? provider.ApiKey, httpClients, clock));
         }
         DefaultProvider = options.Value.DefaultProvider;
     }
@@ -42,7 +42,7 @@ public sealed class ProviderRegistry
     public static string HttpClientName(string provider) => "llm:" + provider;
 
     private static IChatCompletionService Create(
-        string name, ProviderOptions provider, string model, IHttpClientFactory httpClients, TimeProvider clock)
+        string name, ProviderOptions provider, string model, string? apiKey, IHttpClientFactory httpClients, TimeProvider clock)
     {
         HttpClient Http()
         {
@@ -55,13 +55,13 @@ public sealed class ProviderRegistry
         {
             ProviderKind.Echo => new EchoChatCompletionService(provider, clock),
             ProviderKind.OpenAI => provider.Endpoint is { } endpoint
-                ? new OpenAIChatCompletionService(model, endpoint, provider.ApiKey, httpClient: Http())
-                : new OpenAIChatCompletionService(model, provider.ApiKey!, httpClient: Http()),
+                ? new OpenAIChatCompletionService(model, endpoint, apiKey, httpClient: Http())
+                : new OpenAIChatCompletionService(model, apiKey!, httpClient: Http()),
             ProviderKind.AzureOpenAI => new AzureOpenAIChatCompletionService(
-                deploymentName: model, endpoint: provider.Endpoint!.ToString(), apiKey: provider.ApiKey!, httpClient: Http()),
+                deploymentName: model, endpoint: provider.Endpoint!.ToString(), apiKey: apiKey!, httpClient: Http()),
             // Local servers (vLLM, llama.cpp, LM Studio, Ollama's /v1) often need no key, but the client insists on one.
             ProviderKind.OpenAICompatible => new OpenAIChatCompletionService(
-                model, provider.Endpoint!, string.IsNullOrEmpty(provider.ApiKey) ? "unused" : provider.ApiKey, httpClient: Http()),
+                model, provider.Endpoint!, string.IsNullOrEmpty(apiKey) ? "unused" : apiKey, httpClient: Http()),
             ProviderKind.Ollama => ((IChatClient)new AbortableOllamaApiClient(ForOllama(Http(), provider), model)).AsChatCompletionService(),
             _ => throw new InvalidOperationException($"Provider {name} has an unknown kind."),
         };

@@ -38,6 +38,45 @@ public abstract class GenerationMutationsTests
     }
 
     [Fact]
+    public async Task StartGeneration_TopP_ReachesTheProvidersRequest()
+    {
+        var input = GenerationApi.Input(GenerationStreams.UniquePrompt(), provider: StubProvider.Name);
+        input["topP"] = 0.25;
+
+        var generation = await _server.StartGenerationAsync(input);
+        await _server.WaitUntilFinishedAsync(generation.String("id")!);
+
+        Assert.Equal(0.25, Assert.Single(_server.Stub.Requests).Json.GetProperty("top_p").GetDouble());
+    }
+
+    [Fact]
+    public async Task StartGeneration_NoTopP_LeavesItToTheProvider()
+    {
+        var generation = await _server.StartGenerationAsync(GenerationApi.Input(GenerationStreams.UniquePrompt(), provider: StubProvider.Name));
+        await _server.WaitUntilFinishedAsync(generation.String("id")!);
+
+        Assert.False(Assert.Single(_server.Stub.Requests).Json.TryGetProperty("top_p", out _));
+    }
+
+    [Fact]
+    public async Task StartGeneration_ConversationWithRoomForExactlyTheTwoNewMessages_FillsIt()
+    {
+        var id = (await _server.AddConversationsAsync("Nearly full", 1, messagesEach: StubProvider.MaxMessagesPerConversation - 2))[0];
+        var conversationId = ConversationSeeding.ConversationId(id);
+
+        var generation = await _server.StartGenerationAsync(GenerationApi.Input("One more?", provider: "echo", maxTokens: 1, conversationId: conversationId));
+        await _server.WaitUntilFinishedAsync(generation.String("id")!);
+
+        var count = await _server.ReadAsync(db => Task.FromResult(db.Messages.Count(m => m.ConversationId == id)));
+        Assert.Equal(StubProvider.MaxMessagesPerConversation, count);
+        var full = (await _server.PostGraphQLAsync(GenerationApi.Start, new JsonObject
+        {
+            ["input"] = GenerationApi.Input("And another?", provider: "echo", conversationId: conversationId),
+        })).ShouldHaveNoErrors();
+        Assert.Equal("CONVERSATION_FULL", full.String("data.startGeneration.userErrors[0].code"));
+    }
+
+    [Fact]
     public async Task StartGeneration_LongPrompt_TitlesTheConversationWithItsStartAndAnEllipsis()
     {
         var prompt = "Please summarise the following meeting notes for the whole team: " + new string('x', 200);

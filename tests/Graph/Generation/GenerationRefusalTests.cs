@@ -38,6 +38,10 @@ public abstract class GenerationRefusalTests
         { "temperature above 2", "OUT_OF_RANGE", "temperature" },
         { "maxTokens 0", "OUT_OF_RANGE", "maxTokens" },
         { "maxTokens above the model's most", "OUT_OF_RANGE", "maxTokens" },
+        { "topP 0", "OUT_OF_RANGE", "topP" },
+        { "topP below 0", "OUT_OF_RANGE", "topP" },
+        { "topP above 1", "OUT_OF_RANGE", "topP" },
+        { "conversation without room for the prompt and the reply", "CONVERSATION_FULL", "conversationId" },
         { "unknown conversation", "NOT_FOUND", "conversationId" },
         { "persona id as conversation id", "NOT_FOUND", "conversationId" },
         { "someone else's conversation", "NOT_FOUND", "conversationId" },
@@ -75,6 +79,45 @@ public abstract class GenerationRefusalTests
         Assert.Equal(code, error.String("extensions.code"));
         Assert.Equal(["input", field], error["extensions"]!["field"].Path());
         Assert.False(string.IsNullOrWhiteSpace(error.String("message")));
+        await AssertNothingHappenedAsync(before);
+    }
+
+    /// <summary>Inputs GraphQL itself refuses: unknown fields, wrong types, a missing required field.</summary>
+    public static TheoryData<string, string> MisshapenInputs => new()
+    {
+        { "an unknown field", """{ "prompt": "hi", "topK": 5 }""" },
+        { "topP as a string", """{ "prompt": "hi", "topP": "high" }""" },
+        { "maxTokens as a fraction", """{ "prompt": "hi", "maxTokens": 1.5 }""" },
+        { "prompt as a number", """{ "prompt": 42 }""" },
+        { "no prompt", """{ "temperature": 1 }""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MisshapenInputs))]
+    public async Task StartGeneration_MisshapenInput_RefusedByGraphQLAndWritesNothing(string what, string input)
+    {
+        Assert.NotEmpty(what);
+        var before = await _server.CountRowsAsync();
+
+        var result = await _server.PostGraphQLAsync(GenerationApi.Start, new JsonObject { ["input"] = JsonNode.Parse(input) });
+
+        Assert.Equal(["INVALID_VALUE"], result.ErrorCodes().Distinct());
+        Assert.False(result.ContainsKey("data"), "A refused operation has no `data`: " + result.ToJsonString());
+        await AssertNothingHappenedAsync(before);
+    }
+
+    [Theory]
+    [MemberData(nameof(MisshapenInputs))]
+    public async Task Generate_MisshapenInput_RefusedByGraphQLAndWritesNothing(string what, string input)
+    {
+        Assert.NotEmpty(what);
+        var before = await _server.CountRowsAsync();
+
+        await using var stream = await SseStream.PostOperationAsync(_server, GenerationStreams.Generate, new JsonObject { ["input"] = JsonNode.Parse(input) });
+
+        var result = Assert.Single(await stream.ReadToCompleteAsync());
+        Assert.Equal(["INVALID_VALUE"], result.ErrorCodes().Distinct());
+        Assert.False(result.ContainsKey("data"), "A refused operation has no `data`: " + result.ToJsonString());
         await AssertNothingHappenedAsync(before);
     }
 
@@ -181,6 +224,19 @@ public abstract class GenerationRefusalTests
                 break;
             case "maxTokens above the model's most":
                 input["maxTokens"] = StubProvider.ModelMaxOutputTokens + 1;
+                break;
+            case "topP 0":
+                input["topP"] = 0;
+                break;
+            case "topP below 0":
+                input["topP"] = -0.5;
+                break;
+            case "topP above 1":
+                input["topP"] = 1.01;
+                break;
+            case "conversation without room for the prompt and the reply":
+                input["conversationId"] = ConversationSeeding.ConversationId(
+                    (await _server.AddConversationsAsync("Full", 1, messagesEach: StubProvider.MaxMessagesPerConversation - 1))[0]);
                 break;
             case "unknown conversation":
                 input["conversationId"] = ConversationSeeding.ConversationId(Guid.NewGuid());

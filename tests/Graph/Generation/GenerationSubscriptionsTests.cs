@@ -116,6 +116,20 @@ public sealed class GenerationSubscriptionsTests : IClassFixture<StubStreamingSe
         await AssertStoredAsync(conversationId!, string.Concat(Tokens[..TokensBeforeStall]), "CANCELLED");
     }
 
+    [Theory]
+    [InlineData(Transports.Sse)]
+    [InlineData(Transports.WebSocket)]
+    public async Task Generate_TopP_ReachesTheProvidersRequest(string transport)
+    {
+        var variables = StubInput(GenerationStreams.UniquePrompt());
+        variables["input"]!["topP"] = 0.5;
+
+        var events = await GenerateAsync(transport, variables);
+
+        Assert.Equal("GenerationCompleted", events[^1].String("data.generate.__typename"));
+        Assert.Equal(0.5, Assert.Single(_server.Stub.Requests).Json.GetProperty("top_p").GetDouble());
+    }
+
     [Fact]
     public async Task Generate_SseRequestClosedMidStream_AbortsTheProviderCallAndStoresThePartialReply()
     {
@@ -130,6 +144,22 @@ public sealed class GenerationSubscriptionsTests : IClassFixture<StubStreamingSe
 
         await request.Aborted.WaitAsync(GenerationStreams.Wait);
         await AssertStoredAsync(conversationId!, string.Concat(Tokens[..TokensBeforeStall]), "CANCELLED");
+    }
+
+    /// <summary>Every result of one `generate` over SSE or graphql-transport-ws, up to its end.</summary>
+    private async Task<List<JsonObject>> GenerateAsync(string transport, JsonObject variables)
+    {
+        if (transport == Transports.Sse)
+        {
+            await using var stream = await SseStream.PostOperationAsync(_server, GenerationApi.Generate, variables);
+            return await stream.ReadToCompleteAsync();
+        }
+        await using var socket = await TestWebSocket.ConnectAsync(_server, Transports.WebSocket);
+        await socket.InitAsync();
+        await socket.SendOperationAsync("subscribe", "g", GenerationApi.Generate, variables);
+        var messages = await socket.ReceiveOperationAsync("g", "complete", "error");
+        Assert.Equal("complete", messages[^1].String("type"));
+        return [.. messages.SkipLast(1).Select(m => m["payload"]!.AsObject())];
     }
 
     /// <summary>The variables of <see cref="GenerationApi.Generate"/> for a reply from the stub.</summary>

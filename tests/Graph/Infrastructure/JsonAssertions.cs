@@ -43,6 +43,24 @@ public static class JsonAssertions
         return response;
     }
 
+    /// <summary>
+    /// With no <paramref name="code"/>, a response without errors; else one refused at execution before it reached
+    /// the database: that one error, `data` null, and no SQL statement among those the server counted since reset.
+    /// </summary>
+    public static void ShouldBeServedOrRefusedBeforeAnyQuery(this JsonObject response, string? code, SqlStatementCounter sql)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(sql);
+        if (code is null)
+        {
+            response.ShouldHaveNoErrors();
+            return;
+        }
+        Assert.Equal([code], response.ErrorCodes());
+        Assert.Null(response["data"]);
+        Assert.Equal(0, sql.Count);
+    }
+
     /// <summary>The codes of the top-level errors.</summary>
     public static IReadOnlyList<string?> ErrorCodes(this JsonObject response)
     {

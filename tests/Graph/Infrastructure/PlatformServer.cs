@@ -36,7 +36,7 @@ public abstract class PlatformServer : IAsyncLifetime
 
     protected abstract Task<TestDatabase> CreateDatabaseAsync();
 
-    /// <summary>Settings a derived server changes (limits, environment) before it starts.</summary>
+    /// <summary>Settings a derived server changes (limits, environment) before it starts; null leaves one unset.</summary>
     protected void Set(string key, string? value) => _settings[key] = value;
 
     protected virtual string Environment => "Testing";
@@ -61,7 +61,8 @@ public abstract class PlatformServer : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment(Environment);
-            foreach (var (name, setting) in _settings)
+            // A null setting stays unset, so the app's own default (often by environment) applies.
+            foreach (var (name, setting) in _settings.Where(s => s.Value is not null))
                 web.UseSetting(name, setting);
             web.ConfigureTestServices(services =>
             {

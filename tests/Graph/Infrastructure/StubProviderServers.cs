@@ -30,6 +30,9 @@ public static class StubProvider
     /// <summary>The longest prompt the server accepts: small, so a test can exceed it cheaply.</summary>
     public const int MaxPromptLength = 4000;
 
+    /// <summary>The most messages a conversation may hold: small, so a test can fill one cheaply.</summary>
+    public const int MaxMessagesPerConversation = 64;
+
     /// <summary>Starts a stub and passes <paramref name="set"/> the settings that make it provider <see cref="Name"/>.</summary>
     public static async Task<OpenAICompatibleStub> StartAsync(Action<string, string?> set)
     {
@@ -55,6 +58,7 @@ public static class StubProvider
         set($"{keylessPath}:Models:{KeylessModel}:MaxOutputTokens", "16384");
 
         set("Llm:Generation:MaxPromptLength", Number(MaxPromptLength));
+        set("Llm:Generation:MaxMessagesPerConversation", Number(MaxMessagesPerConversation));
         return stub;
     }
 

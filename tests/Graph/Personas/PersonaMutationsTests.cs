@@ -443,7 +443,7 @@ public abstract class PersonaMutationsTests(PlatformServer server)
             .SingleOrDefaultAsync());
 
     /// <summary>Each user error as "CODE input.field", the two things a client switches on.</summary>
-    private static List<string> UserErrors(JsonNode result, string mutation) =>
+    internal static List<string> UserErrors(JsonNode result, string mutation) =>
         result.At($"data.{mutation}.userErrors")!.AsArray()
             .Select(e => $"{e!["code"]!.GetValue<string>()} {string.Join('.', e["field"]!.AsArray().Select(f => f!.GetValue<string>()))}")
             .ToList();
@@ -460,3 +460,50 @@ public abstract class PersonaMutationsTests(PlatformServer server)
 public sealed class PersonaMutationsOnSqliteTests(SqliteServer server) : PersonaMutationsTests(server), IClassFixture<SqliteServer>;
 
 public sealed class PersonaMutationsOnPostgresTests(PostgresServer server) : PersonaMutationsTests(server), IClassFixture<PostgresServer>;
+
+/// <summary>A deployment that allows shorter system prompts than the database holds: both mutations keep to it.</summary>
+public sealed class PersonaSystemPromptLimitTests(PersonaSystemPromptLimitTests.ShortPromptsServer server)
+    : IClassFixture<PersonaSystemPromptLimitTests.ShortPromptsServer>
+{
+    private const int MaxSystemPromptLength = 50;
+
+    public sealed class ShortPromptsServer : ConfiguredSqliteServer
+    {
+        public ShortPromptsServer() => Set("Personas:MaxSystemPromptLength", MaxSystemPromptLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task CreatePersona_SystemPromptAtTheConfiguredLimit_IsStored()
+    {
+        var result = (await server.PostGraphQLAsync(
+            "mutation($prompt: String!) { createPersona(input: { name: \"At the limit\", systemPrompt: $prompt }) { persona { systemPrompt } userErrors { code } } }",
+            new { prompt = new string('s', MaxSystemPromptLength) })).ShouldHaveNoErrors();
+
+        Assert.Equal(MaxSystemPromptLength, result.String("data.createPersona.persona.systemPrompt")!.Length);
+    }
+
+    [Fact]
+    public async Task CreateAndUpdatePersona_SystemPromptOverTheConfiguredLimit_TooLongAndNothingWritten()
+    {
+        var id = (await server.PostGraphQLAsync(
+            "mutation { createPersona(input: { name: \"Short\", systemPrompt: \"Be brief.\" }) { persona { id } } }"))
+            .ShouldHaveNoErrors().String("data.createPersona.persona.id");
+        var personas = await server.CountAsync<Persona>();
+        var tooLong = new string('s', MaxSystemPromptLength + 1);
+
+        var created = (await server.PostGraphQLAsync(
+            "mutation($prompt: String!) { createPersona(input: { name: \"Over\", systemPrompt: $prompt }) { persona { id } userErrors { code field } } }",
+            new { prompt = tooLong })).ShouldHaveNoErrors();
+        var updated = (await server.PostGraphQLAsync(
+            "mutation($id: ID!, $prompt: String!) { updatePersona(input: { id: $id, systemPrompt: $prompt }) { persona { id } userErrors { code field } } }",
+            new { id, prompt = tooLong })).ShouldHaveNoErrors();
+
+        Assert.Equal(["TOO_LONG input.systemPrompt"], PersonaMutationsTests.UserErrors(created, "createPersona"));
+        Assert.Equal(["TOO_LONG input.systemPrompt"], PersonaMutationsTests.UserErrors(updated, "updatePersona"));
+        Assert.Null(created.At("data.createPersona.persona"));
+        Assert.Null(updated.At("data.updatePersona.persona"));
+        Assert.Equal(personas, await server.CountAsync<Persona>());
+        Assert.Equal("Be brief.", (await server.PostGraphQLAsync("query($id: ID!) { persona(id: $id) { systemPrompt } }", new { id }))
+            .ShouldHaveNoErrors().String("data.persona.systemPrompt"));
+    }
+}

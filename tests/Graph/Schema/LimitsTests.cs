@@ -3,13 +3,18 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using LlmPlatform.Data.Seeding;
+using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmPlatform.Graph.Tests.Schema;
 
-/// <summary>Depth, complexity and alias limits, each set small: refused before anything runs, with a clear error.</summary>
+/// <summary>
+/// Depth, complexity and alias limits, and the size limits of documents, each set small: refused before anything
+/// runs, with a clear error.
+/// </summary>
 public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFixture<LimitsTests.SmallLimitsServer>
 {
     public sealed class SmallLimitsServer : ConfiguredSqliteServer
@@ -17,12 +22,24 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFi
         public const int MaxDepth = 3;
         public const int MaxComplexity = 50;
         public const int MaxAliases = 2;
+        public const int MaxDocumentLength = 1000;
+        public const int MaxNestingDepth = 24;
+        public const int MaxDocumentNodes = 120;
+        public const int MaxMergedFieldPairs = 3;
+        public const int MaxNodesPerRequest = 2;
+        public const int MaxPageSize = 4;
 
         public SmallLimitsServer()
         {
             Set("GraphQL:MaxDepth", MaxDepth.ToString(CultureInfo.InvariantCulture));
             Set("GraphQL:MaxComplexity", MaxComplexity.ToString(CultureInfo.InvariantCulture));
             Set("GraphQL:MaxAliases", MaxAliases.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxDocumentLength", MaxDocumentLength.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxNestingDepth", MaxNestingDepth.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxDocumentNodes", MaxDocumentNodes.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxMergedFieldPairs", MaxMergedFieldPairs.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:MaxNodesPerRequest", MaxNodesPerRequest.ToString(CultureInfo.InvariantCulture));
+            Set("GraphQL:Paging:MaxPageSize", MaxPageSize.ToString(CultureInfo.InvariantCulture));
         }
     }
 
@@ -79,6 +96,109 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFi
             "MAX_ALIASES", "aliases");
     }
 
+    [Fact]
+    public async Task DocumentLength_AtTheLimit_Runs()
+    {
+        var result = await server.PostGraphQLAsync(Padded("{ __typename }", SmallLimitsServer.MaxDocumentLength));
+
+        Assert.Equal("Query", result.ShouldHaveNoErrors().String("data.__typename"));
+    }
+
+    [Fact]
+    public async Task DocumentLength_OverTheLimit_RefusedBeforeParsing()
+    {
+        await AssertRefusedAsync(Padded("{ __typename }", SmallLimitsServer.MaxDocumentLength + 1), "MAX_DOCUMENT_LENGTH", "longer than");
+    }
+
+    [Theory]
+    [InlineData("selections", "{ a { a { a { a { a { a { a { a { a { a { a { a { a { a { b } } } } } } } } } } } } } } }")]
+    [InlineData("list values", "{ nodes(ids: [[[[[[[[[[[[[[[[[[[[[[[[\"x\"]]]]]]]]]]]]]]]]]]]]]]]) { id } }")]
+    [InlineData("object values", "{ personas(where: { and: { and: { and: { and: { and: { and: { and: { and: { and: { and: { and: {} } } } } } } } } } } }) { totalCount } }")]
+    [InlineData("a chain of fragments", "{ ...A } fragment A on Query { ...B } fragment B on Query { ...C } fragment C on Query { ...D } fragment D on Query { ...E } "
+        + "fragment E on Query { ...F } fragment F on Query { ...G } fragment G on Query { ...H } fragment H on Query { ...I } fragment I on Query { ...J } "
+        + "fragment J on Query { ...K } fragment K on Query { __typename }")]
+    public async Task Nesting_OverTheLimit_RefusedBeforeValidation(string what, string query)
+    {
+        Assert.NotEmpty(what);
+        await AssertRefusedAsync(query, "MAX_NESTING_DEPTH", "nested");
+    }
+
+    [Fact]
+    public async Task Nesting_FragmentsWithinTheLimit_Run()
+    {
+        var result = await server.PostGraphQLAsync("{ ...A } fragment A on Query { ...B } fragment B on Query { ...C } fragment C on Query { __typename }");
+
+        Assert.Equal("Query", result.ShouldHaveNoErrors().String("data.__typename"));
+    }
+
+    [Fact]
+    public async Task Nodes_OverTheLimit_RefusedBeforeValidation()
+    {
+        // `[1, 1, ...]`: one node per item, besides the field, its argument and their names.
+        var items = string.Join(", ", Enumerable.Repeat("1", SmallLimitsServer.MaxDocumentNodes));
+
+        await AssertRefusedAsync($"{{ nodes(ids: [{items}]) {{ id }} }}", "MAX_DOCUMENT_NODES", "nodes");
+    }
+
+    [Fact]
+    public async Task MergedFieldPairs_AtTheLimit_Run()
+    {
+        // One pair of `personas`, one of the `totalCount`s their selections merge into, one of `__typename`: three.
+        var result = await server.PostGraphQLAsync("{ personas(first: 1) { totalCount } personas(first: 1) { totalCount } __typename __typename }");
+
+        Assert.Equal(5, result.ShouldHaveNoErrors().Int("data.personas.totalCount"));
+    }
+
+    [Theory]
+    [InlineData("in one selection set", "{ personas(first: 1) { totalCount } personas(first: 2) { totalCount } personas(first: 3) { totalCount } }")]
+    [InlineData("through fragments", "{ ...A ...B ...C } fragment A on Query { __typename } fragment B on Query { __typename } fragment C on Query { __typename __typename }")]
+    [InlineData("in the merged selections of equal fields", "{ personas { totalCount } personas { totalCount totalCount } }")]
+    public async Task MergedFieldPairs_OverTheLimit_RefusedBeforeValidation(string where, string query)
+    {
+        Assert.NotEmpty(where);
+        await AssertRefusedAsync(query, "MAX_MERGED_FIELD_PAIRS", "pairs of fields");
+    }
+
+    [Fact]
+    public async Task Complexity_FragmentsThatEachSpreadTwoOthers_RefusedBeforeValidation()
+    {
+        // Each level doubles the fields: 2^6 = 64 `__typename` against a complexity limit of 50.
+        var levels = string.Concat(Enumerable.Range(0, 6).Select(i => $"fragment A{i} on Query {{ ...A{i + 1} ...B{i + 1} }} fragment B{i} on Query {{ ...A{i + 1} ...B{i + 1} }} "));
+        var query = "{ ...A0 } " + levels + "fragment A6 on Query { __typename } fragment B6 on Query { __typename }";
+
+        await AssertRefusedAsync(query, "COMPLEXITY", "fragments are expanded");
+    }
+
+    [Theory]
+    [InlineData(SmallLimitsServer.MaxNodesPerRequest, null)]
+    [InlineData(SmallLimitsServer.MaxNodesPerRequest + 1, "TOO_MANY_IDS")]
+    public async Task NodesIds_CountAgainstTheLimit_OverItRefusedBeforeAnyLoad(int count, string? code)
+    {
+        var ids = Enumerable.Repeat(GlobalId.Encode("Persona", BuiltInPersonas.HelpfulAssistantId), count).ToArray();
+        server.Sql.Reset();
+
+        var result = await server.PostGraphQLAsync("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", new { ids });
+
+        result.ShouldBeServedOrRefusedBeforeAnyQuery(code, server.Sql);
+        if (code is null)
+            Assert.Equal(count, result.At("data.nodes")!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("first", SmallLimitsServer.MaxPageSize, null)]
+    [InlineData("first", SmallLimitsServer.MaxPageSize + 1, "INVALID_PAGING_ARGUMENTS")]
+    [InlineData("last", SmallLimitsServer.MaxPageSize + 1, "INVALID_PAGING_ARGUMENTS")]
+    public async Task PageSize_AgainstTheConfiguredMaximum_OverItRefusedBeforeAnyLoad(string argument, int size, string? code)
+    {
+        server.Sql.Reset();
+
+        var result = await server.PostGraphQLAsync($"{{ personas({argument}: {size}) {{ nodes {{ name }} }} }}");
+
+        result.ShouldBeServedOrRefusedBeforeAnyQuery(code, server.Sql);
+        if (code is null)
+            Assert.Equal(size, result.At("data.personas.nodes")!.AsArray().Count);
+    }
+
     private async Task AssertRefusedAsync(string query, string code, string messagePart, object? variables = null)
     {
         server.Sql.Reset();
@@ -92,6 +212,36 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsServer server) : IClassFi
         // Refused, not stuck: the next operation is served.
         Assert.Equal("Query", (await server.PostGraphQLAsync("{ __typename }")).ShouldHaveNoErrors().String("data.__typename"));
     }
+
+    /// <summary><paramref name="query"/> padded with spaces to <paramref name="length"/> characters.</summary>
+    private static string Padded(string query, int length) => query + new string(' ', length - query.Length);
+}
+
+/// <summary>
+/// Documents far over the default length, whose other limits still hold: a chain of fragments long enough to
+/// overflow the stack of the engine's validation is refused, and the process lives on.
+/// </summary>
+public sealed class LongDocumentLimitsTests(LongDocumentLimitsTests.LongDocumentsServer server) : IClassFixture<LongDocumentLimitsTests.LongDocumentsServer>
+{
+    public sealed class LongDocumentsServer : ConfiguredSqliteServer
+    {
+        public LongDocumentsServer()
+        {
+            Set("GraphQL:MaxDocumentLength", "1000000");
+            Set("Transport:MaxRequestBodySize", "2000000");
+        }
+    }
+
+    [Fact]
+    public async Task ChainOfFiveThousandFragments_RefusedAsTooDeep()
+    {
+        var chain = string.Concat(Enumerable.Range(0, 5_000).Select(i => $"fragment F{i} on Query {{ ...F{i + 1} }} "));
+
+        var result = await server.PostGraphQLAsync("{ ...F0 } " + chain + "fragment F5000 on Query { __typename }");
+
+        Assert.Equal(["MAX_NESTING_DEPTH"], result.ErrorCodes());
+        Assert.Equal("Query", (await server.PostGraphQLAsync("{ __typename }")).ShouldHaveNoErrors().String("data.__typename"));
+    }
 }
 
 /// <summary>The operation timeout, against a database made slow on demand.</summary>
@@ -100,7 +250,8 @@ public sealed class OperationTimeoutLimitsTests(OperationTimeoutLimitsTests.Slow
     // Far above what a warm query takes on a loaded CI machine, far below the database's delay.
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(1);
 
-    public sealed class SlowDatabaseServer : ConfiguredSqliteServer
+    // A streaming server, so the timeout is seen on every transport.
+    public sealed class SlowDatabaseServer : StreamingServer
     {
         public SlowDatabaseServer() => Set("GraphQL:OperationTimeout", OperationTimeout.ToString("c", CultureInfo.InvariantCulture));
 
@@ -127,6 +278,18 @@ public sealed class OperationTimeoutLimitsTests(OperationTimeoutLimitsTests.Slow
         var result = JsonNode.Parse(text)!.AsObject();
         Assert.Equal(["TIMEOUT"], result.ErrorCodes());
         Assert.False(result.ContainsKey("data"), "A stopped operation has no `data`: " + text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports.All), MemberType = typeof(Transports))]
+    public async Task Operation_SlowerThanTheTimeout_StoppedWithTimeoutErrorOnEveryTransport(string transport)
+    {
+        server.Database.Delay = TimeSpan.FromSeconds(30);
+
+        var result = await server.ExecuteAsync(transport, "{ personas(first: 2) { nodes { name } } }");
+
+        Assert.Equal(["TIMEOUT"], result.ErrorCodes());
+        Assert.False(result.ContainsKey("data"), "A stopped operation has no `data`: " + result.ToJsonString());
     }
 
     [Fact]

@@ -68,13 +68,13 @@ public sealed class GenerationServiceTests(LlmHost host) : IClassFixture<LlmHost
         var before = await host.ReadAsync(db => db.Messages.CountAsync());
         var unknownConversation = await Generations.StartAsync(new GenerationRequest(Guid.NewGuid(), null, "hi", null, null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
         var emptyPrompt = await Generations.StartAsync(new GenerationRequest(null, null, "  ", null, null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
-        var badSettings = await Generations.StartAsync(new GenerationRequest(null, null, "hi", null, null, 2.5, 0), LocalUser.Id, LlmHost.RateLimitKey, default);
+        var badSettings = await Generations.StartAsync(new GenerationRequest(null, null, "hi", null, null, 2.5, 0, TopP: 1.5), LocalUser.Id, LlmHost.RateLimitKey, default);
         var unknownProvider = await Generations.StartAsync(new GenerationRequest(null, null, "hi", "nope", null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
         var unknownModel = await Generations.StartAsync(new GenerationRequest(null, null, "hi", "echo", "gpt-9", null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
 
         Assert.Equal(["conversationId"], unknownConversation.Errors.Select(e => e.Field));
         Assert.Equal([GenerationErrorCodes.Required], emptyPrompt.Errors.Select(e => e.Code));
-        Assert.Equal(["temperature", "maxTokens"], badSettings.Errors.Select(e => e.Field));
+        Assert.Equal(["temperature", "maxTokens", "topP"], badSettings.Errors.Select(e => e.Field));
         Assert.Equal([GenerationErrorCodes.UnknownProvider], unknownProvider.Errors.Select(e => e.Code));
         Assert.Equal([GenerationErrorCodes.UnknownModel], unknownModel.Errors.Select(e => e.Code));
         Assert.Equal(before, await host.ReadAsync(db => db.Messages.CountAsync()));

@@ -232,7 +232,7 @@ public sealed class OpenAIProviderTests(OpenAIHost host) : ProviderContractTests
     public async Task Generate_SendsTheKeyAsBearer_TheModel_AndAsksForTheUsageChunk()
     {
         Host.Stub.Reset();
-        var started = await Host.StartAsync("hello", maxTokens: 77);
+        var started = await Host.StartAsync("hello", maxTokens: 77, topP: 0.5);
         await Host.WatchAllAsync(started.GenerationId);
 
         var request = Host.Stub.Requests.Single();
@@ -242,6 +242,7 @@ public sealed class OpenAIProviderTests(OpenAIHost host) : ProviderContractTests
         Assert.True(request.Json.GetProperty("stream").GetBoolean());
         Assert.True(OpenAICompatibleStub.AskedForUsage(request), request.Body);
         Assert.Equal(77, request.Json.GetProperty("max_completion_tokens").GetInt32());
+        Assert.Equal(0.5, request.Json.GetProperty("top_p").GetDouble());
     }
 }
 
@@ -251,7 +252,7 @@ public sealed class AzureOpenAIProviderTests(AzureOpenAIHost host) : ProviderCon
     public async Task Generate_CallsTheDeployment_WithTheKeyInApiKey_AndAsksForTheUsageChunk()
     {
         Host.Stub.Reset();
-        var started = await Host.StartAsync("hello", maxTokens: 77);
+        var started = await Host.StartAsync("hello", maxTokens: 77, topP: 0.5);
         await Host.WatchAllAsync(started.GenerationId);
 
         var request = Host.Stub.Requests.Single();
@@ -261,6 +262,7 @@ public sealed class AzureOpenAIProviderTests(AzureOpenAIHost host) : ProviderCon
         Assert.False(request.Headers.ContainsKey("Authorization"));
         Assert.True(OpenAICompatibleStub.AskedForUsage(request), request.Body);
         Assert.Equal(77, request.Json.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(0.5, request.Json.GetProperty("top_p").GetDouble());
     }
 }
 
@@ -270,13 +272,14 @@ public sealed class OpenAICompatibleProviderTests(OpenAICompatibleHost host) : P
     public async Task Generate_PostsUnderTheConfiguredBaseUrl_WithTheKeyAsBearer_AndAsksForTheUsageChunk()
     {
         Host.Stub.Reset();
-        var started = await Host.StartAsync("hello");
+        var started = await Host.StartAsync("hello", topP: 0.5);
         await Host.WatchAllAsync(started.GenerationId);
 
         var request = Host.Stub.Requests.Single();
         Assert.Equal("/v1/chat/completions", request.PathAndQuery);
         Assert.Equal($"Bearer {StubbedProviderHost.ApiKey}", request.Headers["Authorization"]);
         Assert.Equal("qwen-stub", request.Json.GetProperty("model").GetString());
+        Assert.Equal(0.5, request.Json.GetProperty("top_p").GetDouble());
         Assert.True(OpenAICompatibleStub.AskedForUsage(request), request.Body);
     }
 }
@@ -287,7 +290,7 @@ public sealed class OllamaProviderTests(OllamaHost host) : ProviderContractTests
     public async Task Generate_PostsToApiChatUnderTheConfiguredPath_WithTheModelTheTokenLimitAndTheKeyAsBearer()
     {
         Host.Stub.Reset();
-        var started = await Host.StartAsync("hello", maxTokens: 77);
+        var started = await Host.StartAsync("hello", maxTokens: 77, topP: 0.5);
         await Host.WatchAllAsync(started.GenerationId);
 
         var request = Host.Stub.Requests.Single();
@@ -295,6 +298,7 @@ public sealed class OllamaProviderTests(OllamaHost host) : ProviderContractTests
         Assert.Equal("llama-stub", request.Json.GetProperty("model").GetString());
         Assert.True(request.Json.GetProperty("stream").GetBoolean());
         Assert.Equal(77, request.Json.GetProperty("options").GetProperty("num_predict").GetInt32());
+        Assert.Equal(0.5, request.Json.GetProperty("options").GetProperty("top_p").GetDouble());
         Assert.Equal($"Bearer {StubbedProviderHost.ApiKey}", request.Headers["Authorization"]);
     }
 }

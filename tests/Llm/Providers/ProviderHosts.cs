@@ -100,10 +100,10 @@ public abstract class StubbedProviderHost : LlmHost
     }
 
     /// <summary>Starts a generation on this host's provider and model as the local user.</summary>
-    public async Task<GenerationStarted> StartAsync(string prompt, Guid? conversationId = null, int? maxTokens = null, string? model = null)
+    public async Task<GenerationStarted> StartAsync(string prompt, Guid? conversationId = null, int? maxTokens = null, string? model = null, double? topP = null)
     {
         var start = await Get<GenerationService>().StartAsync(
-            new GenerationRequest(conversationId, null, prompt, Provider, model ?? Model, null, maxTokens), LocalUser.Id, LlmHost.RateLimitKey, default);
+            new GenerationRequest(conversationId, null, prompt, Provider, model ?? Model, null, maxTokens, topP), LocalUser.Id, LlmHost.RateLimitKey, default);
         Assert.Empty(start.Errors);
         return start.Started!;
     }

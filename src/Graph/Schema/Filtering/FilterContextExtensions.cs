@@ -1,6 +1,8 @@
 using System.Linq.Expressions;
 using GraphQL;
 using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Schema.Filtering;
 
@@ -12,7 +14,7 @@ public static class FilterContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         var filter = (TFilter?)context.FieldDefinition.Arguments?.Find("where")?.ResolvedType?.GetNamedType();
-        return filter?.ToPredicate(context.GetArgument<Dictionary<string, object?>?>("where"));
+        return filter?.ToPredicate(context.GetArgument<Dictionary<string, object?>?>("where"), Limits(context));
     }
 
     /// <summary>The ordering in this field's `order:` argument.</summary>
@@ -22,9 +24,12 @@ public static class FilterContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         var sort = (TSort?)context.FieldDefinition.Arguments?.Find("order")?.ResolvedType?.GetNamedType();
         var elements = context.GetArgument<List<object?>?>("order");
-        SortInputGraphType<TEntity>.CheckOneFieldPerElement(elements);
+        SortInputGraphType<TEntity>.CheckElements(elements, Limits(context).MaxSortFields);
         return new SortOrder<TEntity>(sort, elements);
     }
+
+    private static FilteringOptions Limits(IResolveFieldContext context) =>
+        context.RequestServices!.GetRequiredService<IOptions<FilteringOptions>>().Value;
 }
 
 /// <summary>A parsed `order:` argument, applied to a query together with the list's own default and tie-break.</summary>

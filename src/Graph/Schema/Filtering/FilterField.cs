@@ -7,7 +7,7 @@ namespace LlmPlatform.Graph.Schema.Filtering;
 /// <summary>One filterable property: builds the condition for each operation given on it.</summary>
 internal abstract class FilterField
 {
-    public abstract Expression? Build(IDictionary<string, object?> operations, string fieldName);
+    public abstract Expression? Build(IDictionary<string, object?> operations, string fieldName, FilterBudget budget);
 }
 
 internal sealed class FilterField<TProperty>(Expression property) : FilterField
@@ -19,11 +19,14 @@ internal sealed class FilterField<TProperty>(Expression property) : FilterField
     /// <summary>True for a property that can never hold null (a non-nullable value type).</summary>
     private static readonly bool NeverNull = typeof(TProperty).IsValueType && Nullable.GetUnderlyingType(typeof(TProperty)) is null;
 
-    public override Expression? Build(IDictionary<string, object?> operations, string fieldName)
+    public override Expression? Build(IDictionary<string, object?> operations, string fieldName, FilterBudget budget)
     {
         Expression? all = null;
         foreach (var (operation, value) in operations)
         {
+            budget.Spend();
+            if (value is ICollection<object?> { Count: var count } && count > budget.MaxListValues)
+                throw FilterErrors.Invalid($"`{fieldName}.{operation}` may list at most {budget.MaxListValues} values.");
             var condition = Operation(operation, value, fieldName);
             all = all is null ? condition : Expression.AndAlso(all, condition);
         }

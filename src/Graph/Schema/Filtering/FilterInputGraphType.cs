@@ -33,23 +33,26 @@ public abstract class FilterInputGraphType<TEntity> : InputObjectGraphType
         _filters.Add(name, new FilterField<TProperty>(body));
     }
 
-    /// <summary>The condition a parsed `where:` argument describes, or null when it describes none.</summary>
-    public Expression<Func<TEntity, bool>>? ToPredicate(IDictionary<string, object?>? where)
+    /// <summary>
+    /// The condition a parsed `where:` argument describes, or null when it describes none; an INVALID_FILTER error
+    /// when it holds more conditions, or longer lists, than <paramref name="limits"/> allow.
+    /// </summary>
+    public Expression<Func<TEntity, bool>>? ToPredicate(IDictionary<string, object?>? where, FilteringOptions limits)
     {
-        var body = where is null ? null : Condition(where);
+        var body = where is null ? null : Condition(where, new FilterBudget(limits));
         return body is null ? null : Expression.Lambda<Func<TEntity, bool>>(body, _entity);
     }
 
-    private Expression? Condition(IDictionary<string, object?> where)
+    private Expression? Condition(IDictionary<string, object?> where, FilterBudget budget)
     {
         Expression? all = null;
         foreach (var (name, value) in where)
         {
             Expression? condition = name switch
             {
-                "and" => Combine(value, Expression.AndAlso),
-                "or" => Combine(value, Expression.OrElse),
-                _ when value is IDictionary<string, object?> operations => _filters[name].Build(operations, name),
+                "and" => Combine(value, Expression.AndAlso, budget),
+                "or" => Combine(value, Expression.OrElse, budget),
+                _ when value is IDictionary<string, object?> operations => _filters[name].Build(operations, name, budget),
                 _ => null,
             };
             if (condition is not null)
@@ -58,14 +61,15 @@ public abstract class FilterInputGraphType<TEntity> : InputObjectGraphType
         return all;
     }
 
-    private Expression? Combine(object? list, Func<Expression, Expression, BinaryExpression> join)
+    private Expression? Combine(object? list, Func<Expression, Expression, BinaryExpression> join, FilterBudget budget)
     {
         if (list is not IEnumerable<object?> items)
             return null;
         Expression? combined = null;
         foreach (var item in items)
         {
-            if (item is IDictionary<string, object?> where && Condition(where) is { } condition)
+            budget.Spend();
+            if (item is IDictionary<string, object?> where && Condition(where, budget) is { } condition)
                 combined = combined is null ? condition : join(combined, condition);
         }
         return combined;
@@ -91,4 +95,18 @@ public abstract class FilterInputGraphType<TEntity> : InputObjectGraphType
 internal static class FilterErrors
 {
     public static ExecutionError Invalid(string message) => new(message) { Code = "INVALID_FILTER" };
+}
+
+/// <summary>Counts the conditions of one `where:` as it is turned into an expression, and stops it at the limits.</summary>
+internal sealed class FilterBudget(FilteringOptions limits)
+{
+    private int _conditions;
+
+    public int MaxListValues => limits.MaxListValues;
+
+    public void Spend()
+    {
+        if (++_conditions > limits.MaxConditions)
+            throw FilterErrors.Invalid($"A filter may hold at most {limits.MaxConditions} conditions (operations on fields and elements of `and` and `or`).");
+    }
 }

@@ -42,11 +42,14 @@ public abstract class SortInputGraphType<TEntity> : InputObjectGraphType
     }
 
     /// <summary>
-    /// Fails when an element sets more than one field: input object fields have no order in GraphQL (the engine
-    /// hands them over in the order they are declared), so which of them sorts first would be a guess.
+    /// Fails when the list has more than <paramref name="maxElements"/> elements (each adds a sort the database
+    /// walks recursively), or when an element sets more than one field: input object fields have no order in GraphQL
+    /// (the engine hands them over in the order they are declared), so which of them sorts first would be a guess.
     /// </summary>
-    public static void CheckOneFieldPerElement(IEnumerable<object?>? order)
+    public static void CheckElements(IReadOnlyCollection<object?>? order, int maxElements)
     {
+        if (order?.Count > maxElements)
+            throw new ExecutionError($"`order` may hold at most {maxElements} elements.") { Code = "INVALID_SORT" };
         foreach (var element in order ?? [])
         {
             if (element is IDictionary<string, object?> fields && fields.Count(f => f.Value is not null) > 1)

@@ -14,9 +14,10 @@ internal sealed partial class GraphQLHttpEndpoint(
     OperationExecutor executor,
     IGraphQLTextSerializer serializer,
     IOptions<TransportOptions> options,
+    IOptions<BatchingOptions> batching,
     ILogger<GraphQLHttpEndpoint> logger)
 {
-    private readonly HttpRequestReader _reader = new(serializer, options.Value);
+    private readonly HttpRequestReader _reader = new(serializer, options.Value, batching.Value.Enabled ? batching.Value.MaxBatchSize : 0);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -42,15 +43,20 @@ internal sealed partial class GraphQLHttpEndpoint(
 
         try
         {
-            var (request, error) = await _reader.ReadAsync(context);
+            var (operations, error) = await _reader.ReadAsync(context);
             if (error is not null)
             {
                 Log.RequestRefused(logger, error.StatusCode, error.Message);
                 await WriteRequestErrorAsync(context, mediaType, error);
                 return;
             }
+            if (operations!.IsBatch)
+            {
+                await ExecuteBatchAsync(context, mediaType, operations.Requests);
+                return;
+            }
 
-            var result = await executor.ExecuteAsync(request!, context.User, context.Connection.RemoteIpAddress, context.RequestServices,
+            var result = await executor.ExecuteAsync(operations.Requests[0], context.User, context.Connection.RemoteIpAddress, context.RequestServices,
                 isGet ? OnlyQueriesValidationRule.Instance : null, context.RequestAborted);
             context.Response.StatusCode = StatusCodeFor(result, mediaType, isGet, context);
             context.Response.ContentType = ContentTypeOf(mediaType);
@@ -60,6 +66,24 @@ internal sealed partial class GraphQLHttpEndpoint(
         {
             // The client went away: nobody is left to answer.
         }
+    }
+
+    /// <summary>
+    /// Runs a batch (always a POST) one operation after another, each with every limit of a single request, and
+    /// answers with their results in order. The status is 200: each result carries its own errors, and no one status
+    /// could speak for all of them.
+    /// </summary>
+    private async Task ExecuteBatchAsync(HttpContext context, string mediaType, IReadOnlyList<GraphQLRequest> requests)
+    {
+        var results = new List<ExecutionResult>(requests.Count);
+        foreach (var request in requests)
+        {
+            results.Add(await executor.ExecuteAsync(request, context.User, context.Connection.RemoteIpAddress, context.RequestServices,
+                extraRule: null, context.RequestAborted));
+        }
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = ContentTypeOf(mediaType);
+        await serializer.WriteAsync(context.Response.Body, results, context.RequestAborted);
     }
 
     private static int StatusCodeFor(ExecutionResult result, string mediaType, bool isGet, HttpContext context)

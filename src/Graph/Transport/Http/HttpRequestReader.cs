@@ -6,8 +6,11 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace LlmPlatform.Graph.Transport.Http;
 
-/// <summary>Reads the GraphQL request of a GET (query string) or POST (JSON body), or says why it cannot.</summary>
-internal sealed class HttpRequestReader(IGraphQLTextSerializer serializer, TransportOptions options)
+/// <summary>
+/// Reads the GraphQL request of a GET (query string) or POST (JSON body), or says why it cannot. With
+/// <paramref name="maxBatchSize"/> above 0, a POST body may also be a JSON array of up to that many requests.
+/// </summary>
+internal sealed class HttpRequestReader(IGraphQLTextSerializer serializer, TransportOptions options, int maxBatchSize = 0)
 {
     // A name given twice makes a request mean different things to different readers (a proxy that
     // inspects the first `query`, an engine that runs the last), so such a request is refused.
@@ -15,17 +18,20 @@ internal sealed class HttpRequestReader(IGraphQLTextSerializer serializer, Trans
 
     private static readonly string[] Parameters = ["query", "operationName", "variables", "extensions", "documentId"];
 
-    public async Task<(GraphQLRequest? Request, RequestError? Error)> ReadAsync(HttpContext context)
+    public async Task<(HttpOperations? Operations, RequestError? Error)> ReadAsync(HttpContext context)
     {
-        var (request, error) = HttpMethods.IsGet(context.Request.Method)
-            ? ReadQueryString(context.Request)
-            : await ReadBodyAsync(context);
-        if (error is not null)
-            return (null, error);
-        if (string.IsNullOrWhiteSpace(request!.Query) && request.DocumentId is null)
-            return (null, RequestError.BadRequest("The request has no `query`."));
-        return (request, null);
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            var (request, error) = ReadQueryString(context.Request);
+            return error is not null ? (null, error)
+                : HasNoQuery(request!) is { } missing ? (null, missing)
+                : (new HttpOperations([request!], IsBatch: false), null);
+        }
+        return await ReadBodyAsync(context);
     }
+
+    private static RequestError? HasNoQuery(GraphQLRequest request) =>
+        string.IsNullOrWhiteSpace(request.Query) && request.DocumentId is null ? RequestError.BadRequest("The request has no `query`.") : null;
 
     private (GraphQLRequest?, RequestError?) ReadQueryString(HttpRequest http)
     {
@@ -73,7 +79,7 @@ internal sealed class HttpRequestReader(IGraphQLTextSerializer serializer, Trans
         }
     }
 
-    private async Task<(GraphQLRequest?, RequestError?)> ReadBodyAsync(HttpContext context)
+    private async Task<(HttpOperations?, RequestError?)> ReadBodyAsync(HttpContext context)
     {
         var http = context.Request;
         if (!MediaTypes.IsJsonRequest(http.ContentType))
@@ -120,7 +126,8 @@ internal sealed class HttpRequestReader(IGraphQLTextSerializer serializer, Trans
         {
             return document.RootElement.ValueKind switch
             {
-                JsonValueKind.Object => ReadObject(document.RootElement),
+                JsonValueKind.Object => ReadOne(document.RootElement),
+                JsonValueKind.Array when maxBatchSize > 0 => ReadBatch(document.RootElement),
                 JsonValueKind.Array => (null, RequestError.BadRequest("Batched requests are not accepted; send one operation per request.")),
                 _ => (null, RequestError.BadRequest("The body must be a JSON object with a `query`.")),
             };
@@ -153,6 +160,36 @@ internal sealed class HttpRequestReader(IGraphQLTextSerializer serializer, Trans
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
+    }
+
+    private (HttpOperations?, RequestError?) ReadOne(JsonElement body)
+    {
+        var (request, error) = ReadObject(body);
+        error ??= HasNoQuery(request!);
+        return error is null ? (new HttpOperations([request!], IsBatch: false), null) : (null, error);
+    }
+
+    /// <summary>Every request of the batch, or the first reason one of them cannot run: then none runs.</summary>
+    private (HttpOperations?, RequestError?) ReadBatch(JsonElement body)
+    {
+        var count = body.GetArrayLength();
+        if (count == 0)
+            return (null, RequestError.BadRequest("The batch is empty; it must hold at least one request."));
+        if (count > maxBatchSize)
+            return (null, new RequestError(StatusCodes.Status400BadRequest, "BATCH_TOO_LARGE", $"A batch may hold at most {maxBatchSize} requests, not {count}."));
+        var requests = new List<GraphQLRequest>(count);
+        foreach (var item in body.EnumerateArray())
+        {
+            var position = $"Request {requests.Count + 1} of the batch: ";
+            if (item.ValueKind != JsonValueKind.Object)
+                return (null, RequestError.BadRequest($"{position}it must be a JSON object with a `query`, not {Describe(item.ValueKind)}."));
+            var (request, error) = ReadObject(item);
+            error ??= HasNoQuery(request!);
+            if (error is not null)
+                return (null, error with { Message = position + error.Message });
+            requests.Add(request!);
+        }
+        return (new HttpOperations(requests, IsBatch: true), null);
     }
 
     /// <summary>The request parameters of the spec, each checked for its type; other members are ignored.</summary>
@@ -223,9 +260,13 @@ internal sealed class HttpRequestReader(IGraphQLTextSerializer serializer, Trans
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",
         JsonValueKind.Number => "a number",
+        JsonValueKind.Null => "null",
         _ => "a boolean",
     };
 }
+
+/// <summary>What a GraphQL-over-HTTP request asks to run: one operation, or a batch of them (a JSON array body).</summary>
+internal sealed record HttpOperations(IReadOnlyList<GraphQLRequest> Requests, bool IsBatch);
 
 /// <summary>A request the transport refuses before GraphQL sees it: its status, an error code and why.</summary>
 internal sealed record RequestError(int StatusCode, string Code, string Message)

@@ -40,7 +40,7 @@ internal sealed partial class GraphQLSseEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
-        var (request, error) = await _reader.ReadAsync(context);
+        var (operations, error) = await _reader.ReadAsync(context);
         if (error is not null)
         {
             // Not a GraphQL request at all: answered as GraphQL over HTTP would, before any stream opens.
@@ -70,7 +70,8 @@ internal sealed partial class GraphQLSseEndpoint(
         var events = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.Value.OutboundBufferMessages) { SingleReader = true });
         var sink = new Sink(events.Writer, serializer, context, logger, options.Value.OutboundBufferMessages);
         await using var operation = new RunningOperation(scopes, context.RequestAborted);
-        operation.Start(executor, request!, context.User, context.Connection.RemoteIpAddress, sink);
+        // The reader accepts no batch here: distinct connections mode streams one operation per request.
+        operation.Start(executor, operations!.Requests[0], context.User, context.Connection.RemoteIpAddress, sink);
         await using var expiry = TokenExpiry.Schedule(authenticator, context.User, clock, () => sink.Failed(TokenExpiry.Error()));
         try
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Seeding;
 using LlmPlatform.Graph.Tests.Conversations;
@@ -206,6 +207,35 @@ public abstract class FilterInputGraphTypeTests(PlatformServer server)
 
         Assert.Equal(["INVALID_FILTER"], result.ErrorCodes());
         Assert.Null(result["data"]);
+    }
+
+    [Theory]
+    [InlineData(50, null)] // 50 elements of `or`, each with one operation: 100 conditions, the default limit
+    [InlineData(51, "INVALID_FILTER")]
+    [InlineData(5_000, "INVALID_FILTER")] // would overflow the stack while the query is translated
+    public async Task Personas_WhereWithManyConditions_OverTheLimitRefusedBeforeAnyQuery(int elements, string? code)
+    {
+        var or = new JsonArray([.. Enumerable.Range(0, elements).Select(i =>
+            (JsonNode)new JsonObject { ["name"] = new JsonObject { ["eq"] = $"n{i}" } })]);
+        server.Sql.Reset();
+
+        var result = await server.PostGraphQLAsync("query($where: PersonaFilterInput) { personas(where: $where) { totalCount } }",
+            new JsonObject { ["where"] = new JsonObject { ["or"] = or } });
+
+        result.ShouldBeServedOrRefusedBeforeAnyQuery(code, server.Sql);
+    }
+
+    [Theory]
+    [InlineData(1_000, null)]
+    [InlineData(1_001, "INVALID_FILTER")]
+    public async Task Personas_WhereInWithManyValues_OverTheLimitRefusedBeforeAnyQuery(int values, string? code)
+    {
+        server.Sql.Reset();
+
+        var result = await server.PostGraphQLAsync("query($names: [String]) { personas(where: { name: { in: $names } }) { totalCount } }",
+            new { names = Enumerable.Range(0, values).Select(i => $"n{i}").ToArray() });
+
+        result.ShouldBeServedOrRefusedBeforeAnyQuery(code, server.Sql);
     }
 
     [Fact]

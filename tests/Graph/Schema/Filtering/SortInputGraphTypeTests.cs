@@ -38,6 +38,20 @@ public abstract class SortInputGraphTypeTests(PlatformServer server)
     }
 
     [Theory]
+    [InlineData(10, null)]
+    [InlineData(11, "INVALID_SORT")]
+    [InlineData(5_000, "INVALID_SORT")]
+    public async Task Personas_OrderWithManyElements_OverTheLimitRefusedBeforeAnyQuery(int elements, string? code)
+    {
+        server.Sql.Reset();
+
+        var result = await server.PostGraphQLAsync("query($order: [PersonaSortInput!]) { personas(first: 1, order: $order) { totalCount } }",
+            new { order = Enumerable.Repeat(new { name = "ASC" }, elements).ToArray() });
+
+        result.ShouldBeServedOrRefusedBeforeAnyQuery(code, server.Sql);
+    }
+
+    [Theory]
     [InlineData("[{ temperature: ASC, name: DESC }]")]
     [InlineData("[{ name: ASC }, { temperature: DESC, createdAt: ASC }]")]
     public async Task Personas_OrderElementWithTwoFields_ReturnsInvalidSortErrorRatherThanGuessing(string order)

@@ -1,0 +1,71 @@
+using LlmPlatform.Llm.Providers;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel.ChatCompletion;
+
+namespace LlmPlatform.Llm.Keys;
+
+/// <summary>
+/// The chat service a user's generation calls: one built with their own key when they set one for the provider,
+/// else the server's. Services built with users' keys are kept in a bounded cache by user, provider, model and key
+/// fingerprint, so a changed or removed key takes effect on the next generation, on every instance (each one reads
+/// the stored key for every generation), while a user's run of generations reuses one service.
+/// </summary>
+public sealed class UserChatServices(ProviderKeyStore keys, IOptions<ProviderKeyOptions> options) : IDisposable
+{
+    private readonly MemoryCache _services = new(new MemoryCacheOptions { SizeLimit = options.Value.ServiceCacheSize });
+
+    public async Task<ChatServiceChoice> ChooseAsync(ChatProvider provider, string model, Guid userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        // Only the kinds that take keys can have one stored: the others never cost a database read.
+        if (provider.AcceptsUserKeys)
+        {
+            ProviderApiKey? key;
+            try
+            {
+                key = await keys.FindKeyAsync(userId, provider, cancellationToken);
+            }
+            catch (ProviderKeyUnreadableException)
+            {
+                // Logged by the store. Refused rather than sent with the server's key: the user asked for theirs.
+                return new ChatServiceChoice(null, ChatServiceProblem.UserKeyUnreadable);
+            }
+            if (key is not null)
+                return new ChatServiceChoice(GetOrCreate(provider, model, userId, key), ChatServiceProblem.None);
+        }
+        return provider.IsUsable
+            ? new ChatServiceChoice(provider.GetService(model), ChatServiceProblem.None)
+            : new ChatServiceChoice(null, provider.AcceptsUserKeys ? ChatServiceProblem.NoKey : ChatServiceProblem.NotConfigured);
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    private IChatCompletionService GetOrCreate(ChatProvider provider, string model, Guid userId, ProviderApiKey key) =>
+        _services.GetOrCreate(new CacheKey(userId, provider.Name, model, key.Fingerprint), entry =>
+        {
+            entry.Size = 1;
+            // Bounded in time as well as in number: the key stays in clear inside the service while it is cached.
+            entry.SlidingExpiration = options.Value.ServiceIdleLifetime;
+            return provider.CreateServiceWithKey(model, key.Value);
+        })!;
+
+    private sealed record CacheKey(Guid UserId, string Provider, string Model, string Fingerprint);
+}
+
+/// <summary>The service to call, or why there is none.</summary>
+public readonly record struct ChatServiceChoice(IChatCompletionService? Service, ChatServiceProblem Problem);
+
+public enum ChatServiceProblem
+{
+    None,
+
+    /// <summary>The provider lacks a server setting it needs (an endpoint, or a key for a kind users cannot bring keys to).</summary>
+    NotConfigured,
+
+    /// <summary>The provider has no server-wide key, and the user has set none of their own.</summary>
+    NoKey,
+
+    /// <summary>The user's stored key cannot be unprotected here (the key ring is missing).</summary>
+    UserKeyUnreadable,
+}
