@@ -2,8 +2,10 @@ using LlmPlatform.Bench.Baseline;
 using LlmPlatform.Bench.Cli;
 using LlmPlatform.Bench.IdleConnections;
 using LlmPlatform.Bench.Load;
+using LlmPlatform.Bench.QueryAuth;
 using LlmPlatform.Bench.QueryThroughput;
 using LlmPlatform.Bench.Runner;
+using LlmPlatform.Bench.StreamAuth;
 using LlmPlatform.Bench.StreamFanout;
 using LlmPlatform.Bench.Streaming;
 using LlmPlatform.Bench.StreamThroughput;
@@ -14,16 +16,20 @@ const string Usage = """
       run query-throughput [--concurrency 32] [--duration 10s] [--warmup 3s] [--rounds 3] [--pin auto|split|none]
                            [--server-warmup 180s] [--slice 1s] [--results <file.md>] [--graphql-dll <path>]
                            [--server-env KEY=VALUE]... [--graphql-env KEY=VALUE]...
+      run query-auth [--concurrency 32] [--duration 10s] [--warmup 3s] [--rounds 3] [--server-warmup 180s] [--slice 1s] [common options]
       run stream-throughput [--tokens 10000] [--repetitions 20] [--rounds 3] [--min-warmup 60s] [--server-warmup 180s] [common options]
+      run stream-auth [--tokens 10000] [--repetitions 20] [--rounds 3] [--min-warmup 60s] [--server-warmup 180s] [common options]
       run stream-fanout [--connections 1000] [--tokens 200] [--delay 20ms] [--rounds 3] [--warmup-runs 3] [common options]
       run idle-connections [--connections 1000] [--settle 8s] [--readings 3] [--warmup-connections 100] [common options]
           common options: [--pin auto|split|none] [--results <file.md>] [--graphql-dll <path>] [--server-env K=V]... [--graphql-env K=V]...
       baseline-server --urls http://127.0.0.1:PORT --sqlite <path>   (POST /personas, and the bare WebSocket stream at /ws?delayMs=N)
-      seed --sqlite <path>                  (the benchmark's database, to run the servers by hand, e.g. to profile)
+      seed --sqlite <path>                  (the benchmark's database and token certificates, to run the servers by hand, e.g. to profile;
+                                             prints the app's settings as export lines)
       memory --pid <pid> [--gc true]        (a process's RSS and GC heap from /proc; --gc true induces a full GC first)
       load --url <url> [--url <url>]... --body <json> [--concurrency 32] [--duration 10s] [--warmup 3s]
-           [--slice 1s] [--settle 100ms] [--accept <header>]
+           [--slice 1s] [--settle 100ms] [--accept <header>] [--authorization <header value>|none]... (one per --url)
       stream-client throughput --url <ws url> [--url <ws url>] [--tokens 10000] [--repetitions 5] [--warmup 1] [--show-frames N]
+                               [--authorization <Bearer token>|none]... (one per --url: the connection_init payload's authorization)
       stream-client fanout --url <ws url> [--connections 1000] [--tokens 200] [--delay 20ms]
       stream-client idle --url <ws url> [--query generate | --query watch --id <generation id>]   (then open N / status / close on stdin)
     """;
@@ -34,7 +40,9 @@ try
     return args.FirstOrDefault() switch
     {
         "run" when arguments.Positional is [QueryThroughputBenchmark.Name] => await QueryThroughputBenchmark.RunAsync(arguments),
+        "run" when arguments.Positional is [QueryAuthBenchmark.Name] => await QueryAuthBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [StreamThroughputBenchmark.Name] => await StreamThroughputBenchmark.RunAsync(arguments),
+        "run" when arguments.Positional is [StreamAuthBenchmark.Name] => await StreamAuthBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [StreamFanoutBenchmark.Name] => await StreamFanoutBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [IdleConnectionsBenchmark.Name] => await IdleConnectionsBenchmark.RunAsync(arguments),
         "baseline-server" => await BaselineServer.RunAsync(arguments),
@@ -72,7 +80,12 @@ static async Task<int> SeedAsync(Arguments arguments)
 {
     var path = Path.GetFullPath(arguments.Required("sqlite"));
     arguments.ThrowIfUnread();
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
     await BenchDatabase.CreateAsync(path, CancellationToken.None);
-    Console.WriteLine($"seeded {path}");
+    // The app needs token certificates outside Development: a pair beside the database, and the settings naming them.
+    TokenCertificates.Create(new DirectoryInfo(Path.GetDirectoryName(path)!));
+    Console.WriteLine($"seeded {path}; the app's settings for it (as the benchmarks run it):");
+    foreach (var (key, value) in Orchestration.ServerEnvironment(path, []).Where(e => e.Value is not null))
+        Console.WriteLine($"export {key}='{value}'");
     return 0;
 }

@@ -14,6 +14,9 @@ public static class LoadCommand
     /// <summary>With several targets, the start of each slice that is not measured.</summary>
     public static readonly TimeSpan DefaultSettle = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The <c>--authorization</c> value of a URL whose requests carry no Authorization header.</summary>
+    public const string NoAuthorization = "none";
+
     public static async Task<int> RunAsync(Arguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -21,8 +24,14 @@ public static class LoadCommand
         if (urls.Count == 0)
             throw new UsageException("--url is required");
         var duration = arguments.Duration("duration", TimeSpan.FromSeconds(10));
+        // One Authorization header per URL, in the same order ("none" sends none), so that one server can be loaded
+        // with and without a token in alternating slices.
+        var authorizations = arguments.All("authorization").Select(a => a == NoAuthorization ? null : a).ToList();
+        if (authorizations.Count != 0 && authorizations.Count != urls.Count)
+            throw new UsageException("--authorization must be given once per --url, or not at all");
         var options = new LoadOptions(
             urls,
+            authorizations.Count == 0 ? [.. urls.Select(_ => (string?)null)] : authorizations,
             arguments.Required("body"),
             arguments.Optional("accept") ?? DefaultAccept,
             arguments.Int("concurrency", 32),

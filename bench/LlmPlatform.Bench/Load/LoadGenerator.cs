@@ -5,10 +5,12 @@ using System.Text;
 
 namespace LlmPlatform.Bench.Load;
 
+/// <param name="Authorizations">Per target, the Authorization header its requests carry, or null for none.</param>
 /// <param name="Slice">With several targets, how long each gets the load before the next one does.</param>
 /// <param name="Settle">The start of each slice that is not measured: the previous target's last responses drain.</param>
 public sealed record LoadOptions(
-    IReadOnlyList<Uri> Targets, string Body, string Accept, int Concurrency, TimeSpan Warmup, TimeSpan Duration, TimeSpan Slice, TimeSpan Settle);
+    IReadOnlyList<Uri> Targets, IReadOnlyList<string?> Authorizations, string Body, string Accept, int Concurrency, TimeSpan Warmup,
+    TimeSpan Duration, TimeSpan Slice, TimeSpan Settle);
 
 /// <summary>
 /// A closed-loop load generator: <c>Concurrency</c> loops over as many keep-alive HTTP/1.1 connections, each sending
@@ -57,7 +59,8 @@ public static class LoadGenerator
             [.. recorders.Select((r, t) => r.Result(
                 options.Targets[t], measured.Where(x => x.Slice.Target == t).Sum(x => Seconds(x.Slice.End - x.Slice.MeasureFrom))))],
             [.. measured.Select(x => new SliceResult(
-                x.Slice.Target, sliceCounts[x.Index], Math.Round(sliceCounts[x.Index] / Seconds(x.Slice.End - x.Slice.MeasureFrom), 1)))]);
+                x.Slice.Target, sliceCounts[x.Index], Math.Round(sliceCounts[x.Index] / Seconds(x.Slice.End - x.Slice.MeasureFrom), 1),
+                x.Slice.MeasureFrom, x.Slice.End))]);
     }
 
     private static async Task LoopAsync(
@@ -82,6 +85,8 @@ public static class LoadGenerator
                 using var request = new HttpRequestMessage(HttpMethod.Post, options.Targets[slice.Target]) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.TryAddWithoutValidation("Accept", options.Accept);
+                if (options.Authorizations[slice.Target] is { } authorization)
+                    request.Headers.TryAddWithoutValidation("Authorization", authorization);
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
                 await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
                 {

@@ -36,8 +36,12 @@ public sealed record TargetResult(
     long BytesPerResponse,
     string? FirstError);
 
-/// <summary>One measured slice: which target (index into <see cref="LoadResult.Targets"/>), how many requests, at what rate.</summary>
-public sealed record SliceResult(int Target, long Requests, double Rps);
+/// <summary>
+/// One measured slice: which target (index into <see cref="LoadResult.Targets"/>), how many requests, at what rate, and
+/// when its measured part began and ended as <see cref="System.Diagnostics.Stopwatch"/> timestamps (the monotonic clock,
+/// which every process on a Linux machine shares, so the orchestrator can tell what a server did during the slice).
+/// </summary>
+public sealed record SliceResult(int Target, long Requests, double Rps, long MeasuredFrom, long End);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
 [JsonSerializable(typeof(LoadResult))]

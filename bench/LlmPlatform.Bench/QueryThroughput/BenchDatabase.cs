@@ -17,6 +17,8 @@ public static class BenchDatabase
     public const int OwnPersonas = 20;
     public const int OtherUsersPersonas = 20;
 
+    private static readonly DateTime Created = new(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
+
     private static readonly Guid OtherUserId = new("00000000-0000-0000-0000-0000000be4c1");
 
     private static readonly string[] Roles =
@@ -34,7 +36,6 @@ public static class BenchDatabase
         {
             await db.Database.EnsureDeletedAsync(cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
-            var created = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
             db.Users.Add(new PlatformUser
             {
                 Id = OtherUserId,
@@ -43,17 +44,24 @@ public static class BenchDatabase
                 DisplayName = "Another user",
                 SecurityStamp = "BENCH-OTHER-SECURITY-STAMP",
                 ConcurrencyStamp = "BENCH-OTHER-CONCURRENCY-STAMP",
-                CreatedAt = created,
+                CreatedAt = Created,
             });
-            for (var i = 0; i < OwnPersonas; i++)
-                db.Personas.Add(Persona(new Guid($"b3c40000-0000-4000-8000-{i + 1:D12}"), Roles[i], LocalUser.Id, created.AddMinutes(i)));
+            db.Personas.AddRange(OwnPersonasOf(LocalUser.Id));
             for (var i = 0; i < OtherUsersPersonas; i++)
-                db.Personas.Add(Persona(new Guid($"b3c40000-0000-4000-9000-{i + 1:D12}"), "A " + Roles[i].ToLowerInvariant(), OtherUserId, created.AddMinutes(i)));
+                db.Personas.Add(Persona(new Guid($"b3c40000-0000-4000-9000-{i + 1:D12}"), "A " + Roles[i].ToLowerInvariant(), OtherUserId, Created.AddMinutes(i)));
             await db.SaveChangesAsync(cancellationToken);
         }
         // Pooled connections keep the file open; close them so the file can be copied whole.
         SqliteConnection.ClearAllPools();
     }
+
+    /// <summary>
+    /// The local user's personas. The auth benchmarks' signed-in account creates the same ones for itself (through
+    /// <c>createPersona</c>, so with ids of its own), so that its page holds the same rows as the local user's.
+    /// </summary>
+    public static IReadOnlyList<Persona> OwnPersonasOf(Guid owner) =>
+        [.. Enumerable.Range(0, OwnPersonas).Select(i =>
+            Persona(new Guid($"b3c40000-0000-4000-8000-{i + 1:D12}"), Roles[i], owner, Created.AddMinutes(i)))];
 
     private static Persona Persona(Guid id, string role, Guid owner, DateTime at) => new()
     {

@@ -156,43 +156,25 @@ public static class QueryThroughputBenchmark
         CancellationToken cancellationToken)
     {
         var body = JsonSerializer.Serialize(new JsonObject { ["query"] = Query });
-        List<string> command =
-        [
-            .. Paths.Self, "load", "--body", body,
-            "--concurrency", settings.Concurrency.ToString(CultureInfo.InvariantCulture),
-            "--warmup", Arguments.FormatDuration(warmup),
-            "--duration", Arguments.FormatDuration(duration),
-            "--slice", Arguments.FormatDuration(settings.Slice),
-        ];
-        foreach (var target in targets)
-            command.AddRange(["--url", target.Url]);
-
         var graphBefore = ProcessCpu.Used(servers.GraphProcess.Id);
         var baselineBefore = ProcessCpu.Used(servers.BaselineProcess.Id);
         var graphJitBefore = ProcessCpu.JitSnapshot(servers.GraphProcess.Id);
         var baselineJitBefore = ProcessCpu.JitSnapshot(servers.BaselineProcess.Id);
-        using (var load = ChildProcess.Start("load", command, cpus))
-        {
-            await load.WaitForExitAsync(warmup + (duration * targets.Count) + TimeSpan.FromMinutes(1), cancellationToken);
-            var cpu = new ServerCpu(
-                ProcessCpu.Used(servers.GraphProcess.Id) - graphBefore,
-                ProcessCpu.Used(servers.BaselineProcess.Id) - baselineBefore,
-                JitQuiet: graphJitBefore is not null
-                    && graphJitBefore == ProcessCpu.JitSnapshot(servers.GraphProcess.Id)
-                    && baselineJitBefore == ProcessCpu.JitSnapshot(servers.BaselineProcess.Id));
-            Orchestration.ThrowIfExited(servers.GraphProcess, servers.BaselineProcess);
-
-            var json = load.StandardOutput().Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
-            var result = json is null ? null : JsonSerializer.Deserialize(json, LoadJsonContext.Default.LoadResult);
-            if (result is null)
-                throw new BenchmarkFailedException($"the load generator printed no result.\n{load.Output()}");
-            if (!result.IsValid)
+        ServerCpu? cpu = null;
+        var result = await LoadProcess.RunAsync(
+            [.. targets.Select(t => new LoadTarget(new Uri(t.Url)))], body, settings.Concurrency, warmup, duration, settings.Slice, cpus,
+            () =>
             {
-                throw new BenchmarkFailedException(string.Join("; ", result.Targets.Select(t =>
-                    $"{t.Url}: {t.Errors} error(s) in measured time, {t.WarmupErrors} outside it; first: {t.FirstError}")));
-            }
-            return (result, cpu);
-        }
+                cpu = new ServerCpu(
+                    ProcessCpu.Used(servers.GraphProcess.Id) - graphBefore,
+                    ProcessCpu.Used(servers.BaselineProcess.Id) - baselineBefore,
+                    JitQuiet: graphJitBefore is not null
+                        && graphJitBefore == ProcessCpu.JitSnapshot(servers.GraphProcess.Id)
+                        && baselineJitBefore == ProcessCpu.JitSnapshot(servers.BaselineProcess.Id));
+                Orchestration.ThrowIfExited(servers.GraphProcess, servers.BaselineProcess);
+            },
+            cancellationToken);
+        return (result, cpu!);
     }
 
     /// <summary>Both targets must answer the benchmark's request with the same page, or the comparison means nothing.</summary>

@@ -70,6 +70,12 @@ public static class Orchestration
     /// a different one: both query-throughput servers measured ~8% slower with it); then <paramref name="overrides"/>,
     /// each <c>KEY=VALUE</c> (<c>KEY=</c> removes the variable).
     /// </summary>
+    /// <remarks>
+    /// Sign-in as the benchmarks need it: the run's token certificates (made by <see cref="CreateWorkDirectory"/>, found
+    /// beside the database), a caller without a token acting as the local user (what the query and streaming benchmarks
+    /// send, and the "without token" side of the auth benchmarks), tokens over plain HTTP on loopback, and neither the
+    /// token endpoint's limit per address nor the generation rate limits (all the load comes from one address and user).
+    /// </remarks>
     public static Dictionary<string, string?> ServerEnvironment(string sqlitePath, IEnumerable<string> overrides)
     {
         ArgumentNullException.ThrowIfNull(overrides);
@@ -83,7 +89,13 @@ public static class Orchestration
             ["ConnectionStrings__Postgres"] = null,
             ["ConnectionStrings__Redis"] = null,
             ["Data__MigrateOnStartup"] = "true",
+            ["Auth__AnonymousAsLocalUser"] = "true",
+            ["Auth__RequireHttps"] = "false",
+            ["Auth__TokenRequestsPerMinute"] = "0",
+            ["Llm__RateLimits__Enabled"] = "false",
         };
+        foreach (var (key, value) in TokenCertificates.Settings(Path.GetDirectoryName(Path.GetFullPath(sqlitePath.Length == 0 ? "." : sqlitePath))!))
+            environment[key] = value;
         foreach (var setting in overrides)
         {
             var equals = setting.IndexOf('=', StringComparison.Ordinal);
@@ -163,8 +175,16 @@ public static class Orchestration
         Log($"written to {file}");
     }
 
-    /// <summary>A fresh temporary directory for one run's files, deleted (with SQLite's pooled handles closed) by <see cref="DeleteWorkDirectory"/>.</summary>
-    public static DirectoryInfo CreateWorkDirectory() => Directory.CreateTempSubdirectory("llmplatform-bench-");
+    /// <summary>
+    /// A fresh temporary directory for one run's files, with the run's token certificates (<see cref="TokenCertificates"/>)
+    /// in it; deleted (with SQLite's pooled handles closed) by <see cref="DeleteWorkDirectory"/>.
+    /// </summary>
+    public static DirectoryInfo CreateWorkDirectory()
+    {
+        var directory = Directory.CreateTempSubdirectory("llmplatform-bench-");
+        TokenCertificates.Create(directory);
+        return directory;
+    }
 
     public static void DeleteWorkDirectory(DirectoryInfo directory)
     {

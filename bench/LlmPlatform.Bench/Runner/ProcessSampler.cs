@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace LlmPlatform.Bench.Runner;
 
 /// <summary>
@@ -36,6 +38,16 @@ public sealed class ProcessSampler : IAsyncDisposable
         return samples.Count < 2 ? null : CpuAt(samples, to) - CpuAt(samples, from);
     }
 
+    /// <summary>
+    /// The same between two <see cref="Stopwatch"/> timestamps, the monotonic clock another process (the load
+    /// generator) can name moments in.
+    /// </summary>
+    public TimeSpan? CpuBetween(long from, long to)
+    {
+        var samples = Samples.Where(s => s.Cpu is not null).ToList();
+        return samples.Count < 2 ? null : CpuAt(samples, to) - CpuAt(samples, from);
+    }
+
     /// <summary>The largest resident set seen between two moments (the samples just outside them included).</summary>
     public long? PeakRssBetween(DateTimeOffset from, DateTimeOffset to)
     {
@@ -54,6 +66,16 @@ public sealed class ProcessSampler : IAsyncDisposable
         return a.Cpu!.Value + ((b.Cpu!.Value - a.Cpu!.Value) * share);
     }
 
+    private static TimeSpan CpuAt(List<Sample> samples, long at)
+    {
+        var after = samples.FindIndex(s => s.Timestamp >= at);
+        if (after <= 0)
+            return after == 0 ? samples[0].Cpu!.Value : samples[^1].Cpu!.Value;
+        var (a, b) = (samples[after - 1], samples[after]);
+        var share = (at - a.Timestamp) / (double)(b.Timestamp - a.Timestamp);
+        return a.Cpu!.Value + ((b.Cpu!.Value - a.Cpu!.Value) * share);
+    }
+
     private async Task RunAsync()
     {
         using var timer = new PeriodicTimer(_interval);
@@ -69,7 +91,7 @@ public sealed class ProcessSampler : IAsyncDisposable
 
     private void Take()
     {
-        var sample = new Sample(DateTimeOffset.UtcNow, ProcessCpu.Used(_processId), ProcessMemory.ResidentSetSize(_processId));
+        var sample = new Sample(DateTimeOffset.UtcNow, Stopwatch.GetTimestamp(), ProcessCpu.Used(_processId), ProcessMemory.ResidentSetSize(_processId));
         lock (_samples)
             _samples.Add(sample);
     }
@@ -82,5 +104,6 @@ public sealed class ProcessSampler : IAsyncDisposable
         _stop.Dispose();
     }
 
-    public sealed record Sample(DateTimeOffset At, TimeSpan? Cpu, long? Rss);
+    /// <param name="Timestamp">When, as a <see cref="Stopwatch"/> timestamp.</param>
+    public sealed record Sample(DateTimeOffset At, long Timestamp, TimeSpan? Cpu, long? Rss);
 }

@@ -27,13 +27,7 @@ public static class StreamThroughputBenchmark
     public static async Task<int> RunAsync(Arguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var settings = new Settings(
-            ServerSettings.Read(arguments, Name),
-            Tokens: arguments.Int("tokens", 10_000),
-            Repetitions: arguments.Int("repetitions", 20),
-            Rounds: arguments.Int("rounds", 3),
-            ServerWarmup: arguments.Duration("server-warmup", TimeSpan.FromSeconds(180)),
-            MinimumWarmup: arguments.Duration("min-warmup", TimeSpan.FromSeconds(60)));
+        var settings = Settings.Read(arguments, Name);
         arguments.ThrowIfUnread();
         return await Orchestration.RunAsync(cancellationToken =>
             RunAsync(settings, Orchestration.Command(Environment.GetCommandLineArgs()), cancellationToken));
@@ -150,7 +144,21 @@ public static class StreamThroughputBenchmark
 
     private static void Log(string message) => Orchestration.Log(message);
 
-    public sealed record Settings(ServerSettings Servers, int Tokens, int Repetitions, int Rounds, TimeSpan ServerWarmup, TimeSpan MinimumWarmup);
+    public sealed record Settings(ServerSettings Servers, int Tokens, int Repetitions, int Rounds, TimeSpan ServerWarmup, TimeSpan MinimumWarmup)
+    {
+        /// <summary>The options of <c>stream-throughput</c>, which <c>stream-auth</c> shares; results go to <c>bench/results/&lt;benchmark&gt;.md</c>.</summary>
+        public static Settings Read(Arguments arguments, string benchmark)
+        {
+            ArgumentNullException.ThrowIfNull(arguments);
+            return new Settings(
+                ServerSettings.Read(arguments, benchmark),
+                Tokens: arguments.Int("tokens", 10_000),
+                Repetitions: arguments.Int("repetitions", 20),
+                Rounds: arguments.Int("rounds", 3),
+                ServerWarmup: arguments.Duration("server-warmup", TimeSpan.FromSeconds(180)),
+                MinimumWarmup: arguments.Duration("min-warmup", TimeSpan.FromSeconds(60)));
+        }
+    }
 
     /// <summary>
     /// The last three chunks agree: no JIT work in the last two, and GraphQL's CPU time per token and both targets'

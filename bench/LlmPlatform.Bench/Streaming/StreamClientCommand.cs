@@ -40,6 +40,8 @@ public static class StreamClientCommand
     private static async Task<int> ThroughputAsync(Arguments arguments)
     {
         var targets = arguments.All("url").Select(u => new Uri(u)).ToList();
+        // One per URL, in the same order ("none": no token), so one server can be streamed from with and without a token.
+        var authorizations = arguments.All("authorization").Select(a => a == Load.LoadCommand.NoAuthorization ? null : a).ToList();
         var tokens = arguments.Int("tokens", 10_000);
         var repetitions = arguments.Int("repetitions", 5);
         var showFrames = arguments.Int("show-frames", 0, min: 0);
@@ -48,13 +50,16 @@ public static class StreamClientCommand
         arguments.ThrowIfUnread();
         if (targets.Count == 0)
             throw new UsageException("--url is required");
+        if (authorizations.Count != 0 && authorizations.Count != targets.Count)
+            throw new UsageException("--authorization must be given once per --url, or not at all");
+        string? AuthorizationOf(int target) => authorizations.Count == 0 ? null : authorizations[target];
 
         var expected = GenerateStream.EchoReply(prompt, tokens).ToArray();
         // Unmeasured streams first: this process's own JIT must not slow down the reading of the first measured ones.
         for (var repetition = 0; repetition < warmup; repetition++)
         {
             for (var target = 0; target < targets.Count; target++)
-                _ = await StreamOnceAsync(target, targets[target], prompt, tokens, expected, 0);
+                _ = await StreamOnceAsync(target, targets[target], AuthorizationOf(target), prompt, tokens, expected, 0);
         }
         var runs = new List<ThroughputRun>();
         for (var repetition = 0; repetition < repetitions; repetition++)
@@ -63,16 +68,18 @@ public static class StreamClientCommand
             if (repetition % 2 == 1)
                 order.Reverse();
             foreach (var target in order)
-                runs.Add(await StreamOnceAsync(target, targets[target], prompt, tokens, expected, showFrames));
+                runs.Add(await StreamOnceAsync(target, targets[target], AuthorizationOf(target), prompt, tokens, expected, showFrames));
         }
         Console.WriteLine(JsonSerializer.Serialize(new ThroughputResult(tokens, runs), StreamJsonContext.Default.ThroughputResult));
         return runs.All(r => r.Error is null) ? 0 : 2;
     }
 
-    private static async Task<ThroughputRun> StreamOnceAsync(int target, Uri url, string prompt, int tokens, string[] expected, int showFrames)
+    private static async Task<ThroughputRun> StreamOnceAsync(
+        int target, Uri url, string? authorization, string prompt, int tokens, string[] expected, int showFrames)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        using var client = await TransportWsClient.ConnectAsync(url, timeout.Token);
+        var connecting = Stopwatch.GetTimestamp();
+        using var client = await TransportWsClient.ConnectAsync(url, authorization, timeout.Token);
         var subscribe = Encoding.UTF8.GetBytes(GenerateStream.GenerateMessage(prompt, tokens));
         // Every frame is kept as it arrives (bytes and time) and read only after the stream ends, so that the
         // client's own work per frame stays a copy and a search.
@@ -99,6 +106,7 @@ public static class StreamClientCommand
         }
         var closedBy = client.CloseReason;
         await client.CloseAsync(TimeSpan.FromSeconds(5));
+        var closed = Stopwatch.GetTimestamp();
         for (var i = 0; i < times.Count; i++)
         {
             if (i < showFrames || i >= times.Count - Math.Min(showFrames, 2))
@@ -142,7 +150,11 @@ public static class StreamClientCommand
             first < 0 ? 0 : Microseconds(times[first] - subscribed),
             first < 0 || last <= first ? 0 : Microseconds(times[last] - times[first]),
             times.Count == 0 ? 0 : Microseconds(times[^1] - subscribed),
-            error);
+            error,
+            Microseconds(subscribed - connecting),
+            Math.Round(client.InitToAck.TotalMicroseconds, 1),
+            connecting,
+            closed);
     }
 
     // ---------------------------------------------------------------- fanout

@@ -11,8 +11,13 @@ public sealed record ThroughputResult(int Tokens, IReadOnlyList<ThroughputRun> R
 /// <param name="FirstChunkUs">From sending <c>subscribe</c> to the first chunk (the generation's start included).</param>
 /// <param name="StreamingUs">From the first chunk to the last one.</param>
 /// <param name="TotalUs">From sending <c>subscribe</c> to <c>complete</c> (the stored reply included).</param>
+/// <param name="ConnectUs">From opening the socket to <c>connection_ack</c> (the WebSocket handshake and <c>connection_init</c>).</param>
+/// <param name="InitUs">From sending <c>connection_init</c> to <c>connection_ack</c>: where a token in its payload is checked.</param>
+/// <param name="Started">When the client began to connect, as a <see cref="Stopwatch"/> timestamp (the clock all processes share).</param>
+/// <param name="Ended">When the client had closed the connection, likewise.</param>
 public sealed record ThroughputRun(
-    int Target, string Url, int Chunks, int Frames, long Bytes, string Hash, double FirstChunkUs, double StreamingUs, double TotalUs, string? Error)
+    int Target, string Url, int Chunks, int Frames, long Bytes, string Hash, double FirstChunkUs, double StreamingUs, double TotalUs, string? Error,
+    double ConnectUs = 0, double InitUs = 0, long Started = 0, long Ended = 0)
 {
     /// <summary>Chunks per second between the first chunk and the last: N chunks are N − 1 intervals.</summary>
     [JsonIgnore]

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace LlmPlatform.Bench.Streaming;
 
@@ -25,8 +27,17 @@ public sealed class TransportWsClient : IDisposable
     /// <summary>How the server closed the connection, when it did: "code reason".</summary>
     public string? CloseReason => _socket.CloseStatus is { } status ? $"{(int)status} {_socket.CloseStatusDescription}" : null;
 
+    /// <summary>From sending <c>connection_init</c> to receiving <c>connection_ack</c>: where the server checks a token.</summary>
+    public TimeSpan InitToAck { get; private set; }
+
     /// <summary>Opens the socket and waits for the server's <c>connection_ack</c>.</summary>
-    public static async Task<TransportWsClient> ConnectAsync(Uri url, CancellationToken cancellationToken)
+    public static Task<TransportWsClient> ConnectAsync(Uri url, CancellationToken cancellationToken) => ConnectAsync(url, null, cancellationToken);
+
+    /// <summary>
+    /// Opens the socket and waits for the server's <c>connection_ack</c>; with <paramref name="authorization"/>
+    /// (<c>Bearer …</c>), <c>connection_init</c> carries it in its payload, as the app's clients send a token.
+    /// </summary>
+    public static async Task<TransportWsClient> ConnectAsync(Uri url, string? authorization, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol(GenerateStream.Subprotocol);
@@ -36,12 +47,15 @@ public sealed class TransportWsClient : IDisposable
         try
         {
             await socket.ConnectAsync(url, cancellationToken);
-            await client.SendAsync(ConnectionInit, cancellationToken);
+            var init = authorization is null ? ConnectionInit : InitWith(authorization);
+            var sent = Stopwatch.GetTimestamp();
+            await client.SendAsync(init, cancellationToken);
             while (true)
             {
                 var message = await client.ReceiveAsync(cancellationToken)
                     ?? throw new WebSocketException($"{url} closed the connection before connection_ack ({socket.CloseStatus} {socket.CloseStatusDescription}).");
                 var frame = GenerateStream.Parse(message.Span);
+                client.InitToAck = Stopwatch.GetElapsedTime(sent);
                 if (frame.Type == "connection_ack")
                     return client;
                 throw new WebSocketException($"{url} answered connection_init with {Encoding.UTF8.GetString(message.Span)}");
@@ -53,6 +67,12 @@ public sealed class TransportWsClient : IDisposable
             throw;
         }
     }
+
+    private static byte[] InitWith(string authorization) => Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["type"] = "connection_init",
+        ["payload"] = new JsonObject { ["authorization"] = authorization },
+    }.ToJsonString());
 
     public Task SendAsync(string message, CancellationToken cancellationToken) => SendAsync(Encoding.UTF8.GetBytes(message), cancellationToken);
 

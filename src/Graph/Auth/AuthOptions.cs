@@ -22,6 +22,13 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>
+    /// Access tokens kept after their first validation, so that later requests with the same token are not validated
+    /// again (see <see cref="ValidatedTokenCache"/>): each until it expires, at most this many (about 5 KB each); 0 keeps none.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int ValidatedTokenCacheSize { get; set; } = 10_000;
+
     /// <summary>Token requests (sign-in attempts) one client address may make per minute; 0 turns the limit off.</summary>
     [Range(0, 1_000_000)]
     public int TokenRequestsPerMinute { get; set; } = 30;

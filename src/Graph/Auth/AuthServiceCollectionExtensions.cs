@@ -6,7 +6,7 @@ using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Transport;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using OpenIddict.Validation.AspNetCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace LlmPlatform.Graph.Auth;
@@ -63,7 +63,10 @@ public static class AuthServiceCollectionExtensions
                 validation.UseLocalServer();
                 validation.UseAspNetCore();
             });
-        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        // Requests are authenticated by OpenIddict validation, through a cache of the tokens it validated.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ValidatedTokenCache>();
+        CachedBearerAuthenticationHandler.AddTo(builder.Services.AddAuthentication(CachedBearerAuthenticationHandler.SchemeName));
 
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -5,8 +5,11 @@ using OpenIddict.Validation;
 
 namespace LlmPlatform.Graph.Auth;
 
-/// <summary>Validates a bearer token from a WebSocket init payload as OpenIddict validates the Authorization header.</summary>
-internal sealed class BearerTokenAuthenticator(IServiceScopeFactory scopes) : ICallerAuthenticator
+/// <summary>
+/// Validates a bearer token from a WebSocket init payload as OpenIddict validates the Authorization header.
+/// A token validated before (see <see cref="ValidatedTokenCache"/>) is not validated again until it expires.
+/// </summary>
+internal sealed class BearerTokenAuthenticator(IServiceScopeFactory scopes, ValidatedTokenCache cache) : ICallerAuthenticator
 {
     private const string Scheme = "Bearer ";
 
@@ -14,12 +17,18 @@ internal sealed class BearerTokenAuthenticator(IServiceScopeFactory scopes) : IC
     {
         if (!authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || authorization.Length == Scheme.Length)
             return null;
+        // No request context: OpenIddict validates such a token without an issuer to compare, so it is cached apart.
+        if (cache.Find(context: null, authorization) is ({ } cached, _))
+            return cached;
         await using var scope = scopes.CreateAsyncScope();
         var validation = scope.ServiceProvider.GetRequiredService<OpenIddictValidationService>();
         try
         {
             var principal = await validation.ValidateAccessTokenAsync(authorization[Scheme.Length..].Trim(), cancellationToken);
-            return principal.Identity?.IsAuthenticated == true ? principal : null;
+            if (principal.Identity?.IsAuthenticated != true)
+                return null;
+            cache.Add(context: null, authorization, principal);
+            return principal;
         }
         catch (Exception e) when (e is OpenIddictExceptions.ValidationException or OpenIddictExceptions.ProtocolException)
         {
