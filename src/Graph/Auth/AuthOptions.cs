@@ -50,6 +50,14 @@ public sealed class AuthOptions
 
     /// <summary>Where the explorer's authorization code flow may return to.</summary>
     public IList<string> ExplorerRedirectUris { get; } = [];
+
+    /// <summary>The defaults that depend on the environment: Development trusts local callers, nothing else does.</summary>
+    public void ApplyDefaultsOf(IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        AnonymousAsLocalUser = environment.IsDevelopment();
+        RequireHttps = !environment.IsDevelopment();
+    }
 }
 
 public sealed class CertificateOptions

@@ -20,15 +20,13 @@ public static class AuthServiceCollectionExtensions
         var environment = builder.Environment;
         var section = builder.Configuration.GetSection(AuthOptions.Section);
         builder.Services.AddOptions<AuthOptions>()
-            .Configure(options =>
-            {
-                options.AnonymousAsLocalUser = environment.IsDevelopment();
-                options.RequireHttps = !environment.IsDevelopment();
-            })
+            .Configure(options => options.ApplyDefaultsOf(environment))
             .BindConfiguration(AuthOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        var auth = new AuthOptions { RequireHttps = !environment.IsDevelopment() };
+        // The token server is configured now, before the container exists, so it reads the same settings directly.
+        var auth = new AuthOptions();
+        auth.ApplyDefaultsOf(environment);
         section.Bind(auth);
 
         builder.Services.AddIdentityCore<PlatformUser>(identity =>
@@ -80,6 +78,7 @@ public static class AuthServiceCollectionExtensions
             builder.Services.AddDataProtection().ProtectKeysWithCertificate(Load(ringCertificate));
 
         builder.Services.AddScoped<TokenPrincipals>();
+        builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddSingleton<ICallerAuthenticator, BearerTokenAuthenticator>();
         builder.Services.AddSingleton<IConfigureExecution, AnonymousCallerRestriction>();
         builder.Services.AddHostedService<ClientRegistrar>();

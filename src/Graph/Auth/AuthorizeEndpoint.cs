@@ -1,6 +1,4 @@
-using LlmPlatform.Data.Entities;
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 
@@ -17,7 +15,7 @@ internal static class AuthorizeEndpoint
     public const string PasswordField = "login_password";
 
     public static async Task<IResult> HandleAsync(
-        HttpContext context, UserManager<PlatformUser> users, SignInManager<PlatformUser> signIns, TokenPrincipals principals)
+        HttpContext context, PasswordSignIn passwords, TokenPrincipals principals)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
@@ -28,15 +26,11 @@ internal static class AuthorizeEndpoint
         if (!HttpMethods.IsPost(context.Request.Method))
             return LoginPage.Render(request.ClientId, hidden, error: null);
 
-        var email = context.Request.Form[EmailField].ToString();
-        var user = await TokenEndpoint.FindAsync(users, email);
-        var check = user is null ? SignInResult.Failed
-            : await signIns.CheckPasswordSignInAsync(user, context.Request.Form[PasswordField].ToString(), lockoutOnFailure: true);
-        if (!check.Succeeded)
-            return LoginPage.Render(request.ClientId, hidden,
-                check.IsLockedOut ? "Too many failed attempts: the account is locked for a while." : "The email or password is wrong.");
+        var (user, refusal) = await passwords.CheckAsync(context.Request.Form[EmailField], context.Request.Form[PasswordField]);
+        if (user is null)
+            return LoginPage.Render(request.ClientId, hidden, refusal);
 
-        return Results.SignIn(await principals.ForUserAsync(user!, request.GetScopes()),
+        return Results.SignIn(await principals.ForUserAsync(user, request.GetScopes()),
             authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 }

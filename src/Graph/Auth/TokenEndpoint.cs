@@ -17,22 +17,17 @@ namespace LlmPlatform.Graph.Auth;
 internal static class TokenEndpoint
 {
     public static async Task<IResult> HandleAsync(
-        HttpContext context, UserManager<PlatformUser> users, SignInManager<PlatformUser> signIns, TokenPrincipals principals)
+        HttpContext context, UserManager<PlatformUser> users, PasswordSignIn passwords, TokenPrincipals principals)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
 
         if (request.IsPasswordGrantType())
         {
-            var user = await FindAsync(users, request.Username);
-            if (user is null)
-                return Refuse(Errors.InvalidGrant, "The email or password is wrong.");
-            var check = await signIns.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
-            if (check.IsLockedOut)
-                return Refuse(Errors.InvalidGrant, "Too many failed sign-in attempts: the account is locked for a while.");
-            if (!check.Succeeded)
-                return Refuse(Errors.InvalidGrant, "The email or password is wrong.");
-            return SignIn(await principals.ForUserAsync(user, request.GetScopes()));
+            var (user, refusal) = await passwords.CheckAsync(request.Username, request.Password);
+            return user is null
+                ? Refuse(Errors.InvalidGrant, refusal!)
+                : SignIn(await principals.ForUserAsync(user, request.GetScopes()));
         }
 
         if (request.IsRefreshTokenGrantType() || request.IsAuthorizationCodeGrantType())
@@ -54,11 +49,6 @@ internal static class TokenEndpoint
 
         return Refuse(Errors.UnsupportedGrantType, "This grant type is not supported.");
     }
-
-    internal static Task<PlatformUser?> FindAsync(UserManager<PlatformUser> users, string? login) =>
-        string.IsNullOrWhiteSpace(login) ? Task.FromResult<PlatformUser?>(null)
-        : login.Contains('@', StringComparison.Ordinal) ? users.FindByEmailAsync(login)
-        : users.FindByNameAsync(login);
 
     private static IResult SignIn(ClaimsPrincipal principal) =>
         Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
