@@ -4,12 +4,13 @@ using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Users;
 using Microsoft.EntityFrameworkCore;
+using LlmPlatform.Llm.Generation;
 using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Personas;
 
 /// <summary>Creates, changes and deletes the current user's personas. Bad input writes nothing.</summary>
-public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> contexts, CurrentUser user, TimeProvider clock, IOptions<PersonaOptions> options)
+public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> contexts, CurrentUser user, TimeProvider clock, IOptions<PersonaOptions> options, IOptions<GenerationOptions> generation)
 {
     public async Task<PersonaPayload> CreateAsync(CreatePersonaInput input, CancellationToken cancellationToken)
     {
@@ -21,7 +22,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
         PersonaRules.CheckOptionalText("defaultProvider", input.DefaultProvider, Persona.ProviderMaxLength, errors);
         PersonaRules.CheckOptionalText("defaultModel", input.DefaultModel, Persona.ModelMaxLength, errors);
         PersonaRules.CheckTemperature(input.Temperature, errors);
-        PersonaRules.CheckMaxTokens(input.MaxTokens, errors);
+        PersonaRules.CheckMaxTokens(input.MaxTokens, generation.Value.MaxTokensLimit, errors);
         if (errors.Count > 0)
             return PersonaPayload.Failed(errors);
 
@@ -34,7 +35,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
             SystemPrompt = input.SystemPrompt,
             DefaultProvider = input.DefaultProvider,
             DefaultModel = input.DefaultModel,
-            Temperature = input.Temperature ?? 0.7,
+            Temperature = input.Temperature ?? SamplingDefaults.Temperature,
             MaxTokens = input.MaxTokens,
             OwnerId = user.Id,
             CreatedAt = now,
@@ -67,7 +68,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
             PersonaRules.CheckTemperature(input.Temperature.Value, errors);
         }
         if (input.MaxTokens.IsSet)
-            PersonaRules.CheckMaxTokens(input.MaxTokens.Value, errors);
+            PersonaRules.CheckMaxTokens(input.MaxTokens.Value, generation.Value.MaxTokensLimit, errors);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var (persona, error) = await FindOwnAsync(db, input.Id, cancellationToken);

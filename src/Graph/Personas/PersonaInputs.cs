@@ -1,4 +1,6 @@
+using System.Globalization;
 using GraphQL.Types;
+using LlmPlatform.Llm.Generation;
 using LlmPlatform.Graph.Schema;
 
 namespace LlmPlatform.Graph.Personas;
@@ -18,8 +20,8 @@ public sealed class CreatePersonaInputGraphType : InputObjectGraphType<CreatePer
         Field(i => i.SystemPrompt).Description($"The system message, 1 to {Data.Entities.Persona.SystemPromptMaxLength} characters unless the server allows fewer.");
         Field(i => i.DefaultProvider, nullable: true).Description("The provider generations use unless the request names one.");
         Field(i => i.DefaultModel, nullable: true).Description("The model generations use unless the request names one.");
-        Field(i => i.Temperature, nullable: true).Description("Sampling temperature, 0 to 2; 0.7 when not given.");
-        Field(i => i.MaxTokens, nullable: true).Description($"The most tokens a reply may have, 1 to {PersonaRules.MaxTokensLimit}; null for the model's limit.");
+        Field(i => i.Temperature, nullable: true).Description(string.Create(CultureInfo.InvariantCulture, $"Sampling temperature, {SamplingDefaults.MinTemperature} to {SamplingDefaults.MaxTemperature}; {SamplingDefaults.Temperature} when not given."));
+        Field(i => i.MaxTokens, nullable: true).Description("The most tokens a reply may have, from 1 to the server's `Llm:Generation:MaxTokensLimit` (32000 unless configured); a generation on a model that allows fewer is refused. Null for the model's limit.");
     }
 }
 

@@ -1,14 +1,12 @@
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Schema;
+using LlmPlatform.Llm.Generation;
 
 namespace LlmPlatform.Graph.Personas;
 
 /// <summary>What a persona's fields may hold; every create and update checks all of it before writing.</summary>
 public static class PersonaRules
 {
-    public const double MinTemperature = 0;
-    public const double MaxTemperature = 2;
-    public const int MaxTokensLimit = 1_000_000;
 
     public static void CheckName(string? name, List<UserError> errors)
     {
@@ -38,14 +36,15 @@ public static class PersonaRules
     public static void CheckTemperature(double? temperature, List<UserError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (temperature is { } t && (double.IsNaN(t) || t < MinTemperature || t > MaxTemperature))
-            errors.Add(UserError.OutOfRange("temperature", $"between {MinTemperature} and {MaxTemperature}"));
+        if (temperature is { } t && !SamplingDefaults.IsTemperature(t))
+            errors.Add(UserError.OutOfRange("temperature", $"between {SamplingDefaults.MinTemperature} and {SamplingDefaults.MaxTemperature}"));
     }
 
-    public static void CheckMaxTokens(int? maxTokens, List<UserError> errors)
+    /// <summary>A persona may ask for no more than a generation request may (<see cref="GenerationOptions.MaxTokensLimit"/>).</summary>
+    public static void CheckMaxTokens(int? maxTokens, int limit, List<UserError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (maxTokens is { } m && (m < 1 || m > MaxTokensLimit))
-            errors.Add(UserError.OutOfRange("maxTokens", $"between 1 and {MaxTokensLimit}"));
+        if (maxTokens is { } m && (m < 1 || m > limit))
+            errors.Add(UserError.OutOfRange("maxTokens", $"between 1 and {limit}"));
     }
 }

@@ -1,3 +1,4 @@
+using LlmPlatform.Llm.Generation;
 using System.Text.Json.Nodes;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Seeding;
@@ -112,7 +113,7 @@ public abstract class PersonaMutationsTests(PlatformServer server)
                 defaultProvider = new string('p', Persona.ProviderMaxLength),
                 defaultModel = new string('m', Persona.ModelMaxLength),
                 temperature = 2.0,
-                maxTokens = PersonaRules.MaxTokensLimit,
+                maxTokens = new GenerationOptions().MaxTokensLimit,
             },
         })).ShouldHaveNoErrors();
         var low = (await server.PostGraphQLAsync(Create, new { input = new { name = "x", systemPrompt = "y", temperature = 0.0, maxTokens = 1 } })).ShouldHaveNoErrors();
