@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 
 namespace LlmPlatform.Graph.Tests.Infrastructure;
@@ -27,7 +26,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         _resources = resources;
         _environment = environment;
-        BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
+        BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
         Client = new HttpClient { BaseAddress = BaseAddress };
     }
 
@@ -165,13 +164,5 @@ public sealed class ServerProcess : IAsyncDisposable
         output.Enqueue(line);
         while (output.Count > KeptOutputLines)
             output.TryDequeue(out _);
-    }
-
-    /// <summary>A port nothing listens on now; the process binds it itself, and binds it again when restarted.</summary>
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
