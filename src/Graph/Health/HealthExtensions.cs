@@ -9,6 +9,7 @@ namespace LlmPlatform.Graph.Health;
 public static class HealthExtensions
 {
     private const string Ready = "ready";
+    private const string Leader = "leader";
 
     /// <summary>The readiness checks: the database, and Redis when <c>ConnectionStrings:Redis</c> is set.</summary>
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
@@ -18,12 +19,15 @@ public static class HealthExtensions
         var checks = builder.Services.AddHealthChecks().AddDbContextCheck<PlatformDbContext>("database", tags: [Ready]);
         if (builder.AddRedisConnection())
             checks.AddCheck<RedisHealthCheck>("redis", tags: [Ready]);
+        checks.AddCheck<WorkerLeaderHealthCheck>("worker", tags: [Leader]);
         return builder;
     }
 
     /// <summary>
     /// <c>/health/live</c>: the process answers (restart it if not). <c>/health/ready</c>: it can serve,
     /// its database (and Redis) included (send it traffic only if so); when not, each failing check on a line of its own.
+    /// <c>/health/leader</c>: 200 on the one instance that runs the background worker's jobs, 503 on the others
+    /// (for operators and tests, not a load balancer's probe).
     /// </summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
@@ -32,6 +36,11 @@ public static class HealthExtensions
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(Ready),
+            ResponseWriter = WriteStatusAndFailuresAsync,
+        });
+        endpoints.MapHealthChecks("/health/leader", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Leader),
             ResponseWriter = WriteStatusAndFailuresAsync,
         });
         return endpoints;

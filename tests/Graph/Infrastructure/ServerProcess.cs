@@ -18,13 +18,15 @@ public sealed class ServerProcess : IAsyncDisposable
     private const int KeptOutputLines = 200;
 
     private readonly SharedResources _resources;
+    private readonly bool _ownsResources;
     private readonly string _environment;
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
-    internal ServerProcess(SharedResources resources, string environment)
+    internal ServerProcess(SharedResources resources, string environment, bool ownsResources)
     {
         _resources = resources;
+        _ownsResources = ownsResources;
         _environment = environment;
         BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
         Client = new HttpClient { BaseAddress = BaseAddress };
@@ -124,7 +126,8 @@ public sealed class ServerProcess : IAsyncDisposable
         await KillAsync();
         _process?.Dispose();
         Client.Dispose();
-        await _resources.DisposeAsync();
+        if (_ownsResources)
+            await _resources.DisposeAsync();
     }
 
     private static Process Start(IReadOnlyDictionary<string, string?> settings, string environment, Uri? baseAddress,

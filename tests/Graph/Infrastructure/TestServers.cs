@@ -117,8 +117,7 @@ public sealed class TestServers
     /// <summary>Starts one instance as a process of its own (the built app, settings as environment variables).</summary>
     public async Task<ServerProcess> StartProcessAsync()
     {
-        var resources = await PrepareAsync();
-        var process = new ServerProcess(resources, _environment);
+        var process = new ServerProcess(await PrepareAsync(), _environment, ownsResources: true);
         try
         {
             await process.StartAsync();
@@ -127,6 +126,27 @@ public sealed class TestServers
         catch
         {
             await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the instances as processes of their own, one after the other, sharing what a build shares.</summary>
+    public async Task<ServerProcesses> StartProcessesAsync()
+    {
+        var processes = new ServerProcesses(await PrepareAsync());
+        try
+        {
+            for (var i = 0; i < _instances; i++)
+            {
+                var process = new ServerProcess(processes.Resources, _environment, ownsResources: false);
+                processes.Add(process);
+                await process.StartAsync();
+            }
+            return processes;
+        }
+        catch
+        {
+            await processes.DisposeAsync();
             throw;
         }
     }
@@ -232,6 +252,27 @@ public sealed class TestInstances(SharedResources resources) : IAsyncDisposable
     {
         for (var i = _servers.Count - 1; i >= 0; i--)
             await _servers[i].DisposeAsync();
+        await Resources.DisposeAsync();
+    }
+}
+
+/// <summary>Server processes of one build; disposing kills them all and drops what they shared.</summary>
+public sealed class ServerProcesses(SharedResources resources) : IAsyncDisposable
+{
+    private readonly List<ServerProcess> _processes = [];
+
+    public SharedResources Resources { get; } = resources;
+
+    public ServerProcess this[int index] => _processes[index];
+
+    public int Count => _processes.Count;
+
+    internal void Add(ServerProcess process) => _processes.Add(process);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+            await process.DisposeAsync();
         await Resources.DisposeAsync();
     }
 }
