@@ -20,6 +20,8 @@ public abstract class PlatformDbContext(DbContextOptions options)
     public DbSet<UsageEvent> UsageEvents => Set<UsageEvent>();
     public DbSet<AnalyticsEvent> AnalyticsEvents => Set<AnalyticsEvent>();
     public DbSet<ProviderKey> ProviderKeys => Set<ProviderKey>();
+    public DbSet<Generation> Generations => Set<Generation>();
+    public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
 
     /// <summary>Data Protection's key ring, kept here so that every instance protects and unprotects alike.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -76,6 +78,28 @@ public abstract class PlatformDbContext(DbContextOptions options)
             usage.HasIndex(u => u.GenerationId).IsUnique();
             usage.HasIndex(u => new { u.UserId, u.CreatedAt });
             usage.HasIndex(u => new { u.Provider, u.Model, u.CreatedAt });
+        });
+
+        builder.Entity<Generation>(generation =>
+        {
+            generation.Property(g => g.Provider).HasMaxLength(Persona.ProviderMaxLength);
+            generation.Property(g => g.Model).HasMaxLength(Persona.ModelMaxLength);
+            generation.Property(g => g.InstanceId).HasMaxLength(Generation.InstanceIdMaxLength);
+            generation.Property(g => g.FailureCode).HasMaxLength(Generation.FailureCodeMaxLength);
+            generation.Property(g => g.FailureMessage).HasMaxLength(Generation.FailureMessageMaxLength);
+            generation.HasOne(g => g.Conversation).WithMany().HasForeignKey(g => g.ConversationId).OnDelete(DeleteBehavior.Cascade);
+            // The sweeper looks for running generations whose lease has lapsed.
+            generation.HasIndex(g => new { g.Status, g.LeaseExpiresAt });
+            generation.HasIndex(g => g.OwnerId);
+        });
+
+        builder.Entity<UsageRollup>(rollup =>
+        {
+            rollup.Property(r => r.Provider).HasMaxLength(Persona.ProviderMaxLength);
+            rollup.Property(r => r.Model).HasMaxLength(Persona.ModelMaxLength);
+            rollup.Property(r => r.Cost).HasPrecision(18, 8);
+            rollup.HasIndex(r => new { r.HourStart, r.UserId });
+            rollup.HasIndex(r => new { r.UserId, r.HourStart });
         });
 
         builder.Entity<AnalyticsEvent>(analytics =>

@@ -30,9 +30,17 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<ChatHistoryBuilder>();
         builder.AddGenerationRateLimits();
+        services.AddSingleton<GenerationInstance>();
         services.AddSingleton<ActiveGenerations>();
+        services.AddSingleton<GenerationViewers>();
         services.AddSingleton<IGenerationEventStream, InMemoryGenerationEventStream>();
+        services.AddSingleton<IGenerationSignals, InMemoryGenerationSignals>();
+        services.AddSingleton<GenerationStore>();
+        services.AddSingleton<GenerationRunner>();
+        services.AddSingleton<GenerationAdmission>();
         services.AddSingleton<GenerationService>();
+        services.AddSingleton<OrphanedGenerationSweeper>();
+        services.AddHostedService<GenerationHeartbeat>();
         services.AddHostedService<GenerationShutdown>();
         builder.AddWorker();
         return builder;

@@ -28,4 +28,5 @@ public enum GenerationStatus
     Completed,
     Cancelled,
     Failed,
+    Running,
 }

@@ -7,7 +7,7 @@ using LlmPlatform.Llm.Generation;
 namespace LlmPlatform.Graph.Generation;
 
 /// <summary>Turns GraphQL inputs into generation requests for the current user, and refusals into user errors.</summary>
-public sealed class GenerationCommands(GenerationService generations, GenerationReader reader, CurrentUser user)
+public sealed class GenerationCommands(GenerationService generations, CurrentUser user)
 {
     public async Task<GenerationPayload> StartAsync(GenerateInput input, CancellationToken cancellationToken)
     {
@@ -37,7 +37,7 @@ public sealed class GenerationCommands(GenerationService generations, Generation
     {
         if (after < -1)
             throw new GraphQL.ExecutionError("`after` must be a chunk index, or -1 for all chunks.") { Code = GenerationErrorCodes.OutOfRange };
-        if (!GlobalId.TryDecodeGuid(id, GenerationGraphType.TypeName, out var generationId) || await reader.FindAsync(generationId, cancellationToken) is null)
+        if (!GlobalId.TryDecodeGuid(id, GenerationGraphType.TypeName, out var generationId) || await generations.FindAsync(generationId, user.Viewer, cancellationToken) is null)
             throw new GraphQL.ExecutionError("No generation of yours has this id.") { Code = GenerationErrorCodes.NotFound };
         return Watch(generationId, after);
     }
@@ -46,10 +46,9 @@ public sealed class GenerationCommands(GenerationService generations, Generation
     {
         ArgumentNullException.ThrowIfNull(input);
         if (GlobalId.TryDecodeGuid(input.Id, GenerationGraphType.TypeName, out var id)
-            && await reader.FindAsync(id, cancellationToken) is { Status: GenerationPhase.Running } state
-            && generations.Cancel(id, user.Viewer))
+            && await generations.CancelAsync(id, user.Viewer, cancellationToken) is { } state)
             return new GenerationPayload(state, []);
-        return new GenerationPayload(null, [new UserError("No running generation of yours has this id.", UserErrorCodes.NotFound, ["input", "id"])]);
+        return new GenerationPayload(null, [new UserError("No generation of yours has this id.", UserErrorCodes.NotFound, ["input", "id"])]);
     }
 
     private IAsyncEnumerable<GenerationEvent> Watch(Guid generationId, int? after) =>

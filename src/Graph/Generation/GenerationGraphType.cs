@@ -6,25 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmPlatform.Graph.Generation;
 
-/// <summary>Where a generation stands, from the event stream while it runs and from the database after.</summary>
-public sealed record GenerationState(
-    Guid Id, Guid ConversationId, string Provider, string Model, GenerationPhase Status, long? MessageId, GenerationUsage? Usage)
-{
-    public static GenerationState Running(GenerationStarted started)
-    {
-        ArgumentNullException.ThrowIfNull(started);
-        return new(started.GenerationId, started.ConversationId, started.Provider, started.Model, GenerationPhase.Running, null, null);
-    }
-}
-
-public enum GenerationPhase
-{
-    Running,
-    Completed,
-    Cancelled,
-    Failed,
-}
-
 public sealed class GenerationPhaseGraphType : EnumerationGraphType<GenerationPhase>
 {
     public GenerationPhaseGraphType()

@@ -73,7 +73,7 @@ public sealed class GenerationFailedGraphType : ObjectGraphType<GenerationFailed
         IsTypeOf = source => source is GenerationFailed;
         Field<NonNullGraphType<IdGraphType>>("generationId").Description("The generation's global id.")
             .Resolve(ctx => GlobalId.Encode(GenerationGraphType.TypeName, ctx.Source.GenerationId));
-        Field(e => e.Code).Description("What went wrong, for a program: PROVIDER_RATE_LIMITED (the provider's 429), PROVIDER_TIMEOUT (it went silent), or PROVIDER_ERROR.");
+        Field(e => e.Code).Description("What went wrong, for a program: PROVIDER_RATE_LIMITED (the provider's 429), PROVIDER_TIMEOUT (it went silent), PROVIDER_ERROR, INSTANCE_LOST (the instance running it stopped; the text streamed so far was stored), or STORAGE_UNAVAILABLE (the database refused the reply for longer than the retry bound; it is stored once the database is back).");
         Field(e => e.Message).Description("What went wrong, for a human.");
         Field<MessageGraphType>("partialMessage").Description("The stored partial reply; null when it could not be stored.")
             .Resolve(ctx => ctx.Source.MessageId is { } id ? ctx.RequestServices!.GetRequiredService<MessageByIdDataLoader>().Load(id) : null);

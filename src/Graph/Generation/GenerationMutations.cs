@@ -16,7 +16,7 @@ public static class GenerationMutations
             .ResolveAsync(async (ctx, generations) => await generations.StartAsync(ctx.GetArgument<GenerateInput>("input"), ctx.CancellationToken));
 
         mutation.Field<NonNullGraphType<CancelGenerationPayloadGraphType>, GenerationPayload>("cancelGeneration")
-            .Description("Cancels one of your running generations; what it has written so far is stored.")
+            .Description("Cancels one of your generations on whichever instance runs it, and answers once it has ended and been stored: CANCELLED, with what it had written so far. A generation that had already ended is left as it ended, and its status says how.")
             .Argument<NonNullGraphType<CancelGenerationInputGraphType>>("input", "The generation to cancel.")
             .Resolve().WithService<GenerationCommands>()
             .ResolveAsync(async (ctx, generations) => await generations.CancelAsync(ctx.GetArgument<CancelGenerationInput>("input"), ctx.CancellationToken));

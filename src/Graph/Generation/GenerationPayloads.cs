@@ -1,6 +1,8 @@
 using GraphQL.Types;
 using LlmPlatform.Graph.Schema;
 
+using LlmPlatform.Llm.Generation;
+
 namespace LlmPlatform.Graph.Generation;
 
 /// <summary>The result of a generation mutation: the generation, or why nothing happened.</summary>

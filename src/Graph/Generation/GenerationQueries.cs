@@ -3,6 +3,8 @@ using GraphQL.DataLoader;
 using GraphQL.Types;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Schema.DataLoading;
+using LlmPlatform.Graph.Users;
+using LlmPlatform.Llm.Generation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmPlatform.Graph.Generation;
@@ -21,7 +23,8 @@ public static class GenerationQueries
     }
 
     internal static IDataLoaderResult<GenerationState?> Find(IServiceProvider services, Guid id) =>
-        new DeferredResult<GenerationState?>(ct => services.GetRequiredService<GenerationReader>().FindAsync(id, ct));
+        new DeferredResult<GenerationState?>(ct => services.GetRequiredService<GenerationService>()
+            .FindAsync(id, services.GetRequiredService<CurrentUser>().Viewer, ct));
 }
 
 public sealed class GenerationNodeResolver(IServiceProvider services) : INodeResolver

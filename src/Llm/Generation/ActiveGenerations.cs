@@ -1,21 +1,19 @@
 using System.Collections.Concurrent;
-using LlmPlatform.Data.Queries;
+using System.Text;
 
 namespace LlmPlatform.Llm.Generation;
 
-/// <summary>
-/// The generations running on this instance: how to cancel each, who may, and how many are watching it.
-/// </summary>
+/// <summary>The generations running on this instance: how to cancel each, and its reply so far for checkpoints.</summary>
 public sealed class ActiveGenerations
 {
     private readonly ConcurrentDictionary<Guid, Running> _running = new();
 
     public int Count => _running.Count;
 
-    internal Running Add(Guid generationId, Guid ownerId, CancellationTokenSource cancellation)
+    internal Running Add(GenerationStarted started)
     {
-        var running = new Running(ownerId, cancellation);
-        _running[generationId] = running;
+        var running = new Running(started);
+        _running[started.GenerationId] = running;
         return running;
     }
 
@@ -23,13 +21,15 @@ public sealed class ActiveGenerations
 
     internal Running? Find(Guid generationId) => _running.GetValueOrDefault(generationId);
 
+    internal ICollection<Running> All => _running.Values;
+
     /// <summary>True while the generation runs on this instance.</summary>
     public bool IsRunning(Guid generationId) => _running.ContainsKey(generationId);
 
-    /// <summary>Cancels a running generation the viewer may see; false when there is none.</summary>
-    public bool Cancel(Guid generationId, Viewer viewer)
+    /// <summary>Cancels the generation if it runs here; false when it does not.</summary>
+    public bool Cancel(Guid generationId)
     {
-        if (!_running.TryGetValue(generationId, out var running) || !viewer.CanSee(running.OwnerId))
+        if (!_running.TryGetValue(generationId, out var running))
             return false;
         running.Cancel();
         return true;
@@ -44,23 +44,28 @@ public sealed class ActiveGenerations
         await Task.WhenAll(all.Select(r => r.Completion)).WaitAsync(cancellationToken);
     }
 
-    internal sealed class Running(Guid ownerId, CancellationTokenSource cancellation)
+    internal sealed class Running(GenerationStarted started) : IDisposable
     {
+        private readonly CancellationTokenSource _cancellation = new();
         private readonly Lock _gate = new();
-        private int _viewers;
-        private CancellationTokenSource? _unwatched;
+        private readonly StringBuilder _reply = new();
+        private int _chunks;
+        private int _checkpointedChunks;
 
-        public Guid OwnerId { get; } = ownerId;
+        public GenerationStarted Started { get; } = started;
 
-        public CancellationToken Token { get; } = cancellation.Token;
+        public CancellationToken Token => _cancellation.Token;
 
         public Task Completion { get; set; } = Task.CompletedTask;
+
+        /// <summary>When the lease was last renewed (by a checkpoint or on its own).</summary>
+        public DateTimeOffset LeaseRenewedAt { get; set; }
 
         public void Cancel()
         {
             try
             {
-                cancellation.Cancel();
+                _cancellation.Cancel();
             }
             catch (ObjectDisposedException)
             {
@@ -68,32 +73,34 @@ public sealed class ActiveGenerations
             }
         }
 
-        public void AddViewer()
+        /// <summary>Adds a published chunk to the reply; returns its index.</summary>
+        public int Append(string text)
         {
             lock (_gate)
             {
-                _viewers++;
-                _unwatched?.Cancel();
-                _unwatched = null;
+                _reply.Append(text);
+                return _chunks++;
             }
         }
 
-        /// <summary>The last viewer left: cancel after <paramref name="grace"/> unless someone comes back.</summary>
-        public void RemoveViewer(TimeSpan? grace, TimeProvider clock)
+        public (string Text, int Chunks) Reply()
+        {
+            lock (_gate)
+                return (_reply.ToString(), _chunks);
+        }
+
+        /// <summary>The reply when it has grown since the last checkpoint; null otherwise.</summary>
+        public (string Text, int Chunks)? TakeCheckpoint()
         {
             lock (_gate)
             {
-                if (--_viewers > 0 || grace is not { } wait)
-                    return;
-                if (wait <= TimeSpan.Zero)
-                {
-                    Cancel();
-                    return;
-                }
-                var timer = _unwatched = new CancellationTokenSource();
-                _ = Task.Delay(wait, clock, timer.Token).ContinueWith(
-                    t => { if (!t.IsCanceled) Cancel(); }, TaskScheduler.Default);
+                if (_chunks == _checkpointedChunks)
+                    return null;
+                _checkpointedChunks = _chunks;
+                return (_reply.ToString(), _chunks);
             }
         }
+
+        public void Dispose() => _cancellation.Dispose();
     }
 }

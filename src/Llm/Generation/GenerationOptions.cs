@@ -40,6 +40,28 @@ public sealed class GenerationOptions
     /// </summary>
     public TimeSpan? CancelWhenUnwatchedAfter { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often a running generation's text is written to its row, so that no more than this much of it is lost with
+    /// its instance when there is no Redis stream to recover it from.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a running generation's instance may go without renewing its lease (it renews every third of it) before
+    /// the background worker ends the generation as INSTANCE_LOST.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long storing a finished reply is retried before its viewers are told STORAGE_UNAVAILABLE (it is still stored later).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan StorageRetryFor { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <c>cancelGeneration</c> waits for the generation to end and be stored before answering.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan CancelWaitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Longest a provider may go without sending anything before the generation fails.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ProviderIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);

@@ -22,6 +22,19 @@ public interface IGenerationEventStream
     /// <see cref="GenerationStreamException"/> when it cannot give a gap-free sequence.
     /// </summary>
     IAsyncEnumerable<GenerationEvent> ReadAsync(Guid generationId, int? afterIndex, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The chunks the stream still holds after <paramref name="afterIndex"/> (-1: all), at once, without waiting for more;
+    /// null when it holds nothing for this generation or can no longer give them gap-free (trimmed past afterIndex).
+    /// </summary>
+    ValueTask<IReadOnlyList<TokenChunk>?> ReadRetainedAsync(Guid generationId, int afterIndex, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends a generation whose own instance is gone: appends <paramref name="final"/> when the stream still holds the
+    /// generation and it has no final event yet, so live and resuming viewers on every instance get it. False when the
+    /// stream holds nothing for it or it already ended. Never throws for an unknown id.
+    /// </summary>
+    ValueTask<bool> EndOrphanAsync(GenerationEvent final, CancellationToken cancellationToken);
 }
 
 /// <summary>A stream cannot be read as asked: unknown, expired, or the reader fell behind the retained events.</summary>

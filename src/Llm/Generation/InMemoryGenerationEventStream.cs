@@ -40,6 +40,18 @@ public sealed class InMemoryGenerationEventStream(IOptions<GenerationOptions> op
     public ValueTask<GenerationStarted?> FindAsync(Guid generationId, CancellationToken cancellationToken) =>
         new(_logs.TryGetValue(generationId, out var log) ? log.Started : null);
 
+    public ValueTask<IReadOnlyList<TokenChunk>?> ReadRetainedAsync(Guid generationId, int afterIndex, CancellationToken cancellationToken) =>
+        new(_logs.TryGetValue(generationId, out var log) ? log.Retained(afterIndex) : null);
+
+    public async ValueTask<bool> EndOrphanAsync(GenerationEvent final, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(final);
+        if (!_logs.TryGetValue(final.GenerationId, out var log) || log.IsFinished)
+            return false;
+        await AppendAsync(final, cancellationToken);
+        return true;
+    }
+
     public async IAsyncEnumerable<GenerationEvent> ReadAsync(
         Guid generationId, int? afterIndex, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -75,6 +87,33 @@ public sealed class InMemoryGenerationEventStream(IOptions<GenerationOptions> op
         private bool _finished;
 
         public GenerationStarted Started { get; } = started;
+
+        public bool IsFinished
+        {
+            get
+            {
+                lock (_gate)
+                    return _finished;
+            }
+        }
+
+        /// <summary>The chunks after <paramref name="afterIndex"/> held now; null when some were already trimmed.</summary>
+        public IReadOnlyList<TokenChunk>? Retained(int afterIndex)
+        {
+            lock (_gate)
+            {
+                var from = (long)afterIndex + 2;
+                if (from < Oldest())
+                    return null;
+                var chunks = new List<TokenChunk>();
+                for (var position = from; position < _next; position++)
+                {
+                    if (_ring[position % _ring.Length] is TokenChunk chunk)
+                        chunks.Add(chunk);
+                }
+                return chunks;
+            }
+        }
 
         /// <summary>Appends an event; true when it is the final one.</summary>
         public bool Append(GenerationEvent generationEvent)

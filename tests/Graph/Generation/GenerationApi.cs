@@ -115,7 +115,7 @@ internal static class GenerationApi
     public static async Task CancelForAsync(this PlatformServer server, Guid userId, string generationId)
     {
         var id = GenerationStreams.DecodeGenerationId(generationId);
-        Assert.True(server.Services.GetRequiredService<GenerationService>().Cancel(id, new LlmPlatform.Data.Queries.Viewer(userId, false)));
+        Assert.NotNull(await server.Services.GetRequiredService<GenerationService>().CancelAsync(id, new LlmPlatform.Data.Queries.Viewer(userId, false), default));
         await server.WaitForStoredReplyAsync(id);
     }
 

@@ -144,7 +144,7 @@ public sealed class GenerationCancellationTests(SlowEchoHost host) : IClassFixtu
         {
             events.Add(e);
             if (e is TokenChunk { Index: 2 })
-                Assert.True(Generations.Cancel(id, new Viewer(LocalUser.Id, false)));
+                Assert.NotNull(await Generations.CancelAsync(id, new Viewer(LocalUser.Id, false), default));
         }
 
         var completed = Assert.IsType<GenerationCompleted>(events[^1]);
@@ -184,13 +184,13 @@ public sealed class GenerationCancellationTests(SlowEchoHost host) : IClassFixtu
     public async Task Cancel_SomeoneElsesGeneration_IsRefused()
     {
         var start = await Generations.StartAsync(new GenerationRequest(null, null, "mine", null, null, null, null), LocalUser.Id, LlmHost.RateLimitKey, default);
-        Assert.False(Generations.Cancel(start.Started!.GenerationId, new Viewer(Guid.NewGuid(), false)));
+        Assert.Null(await Generations.CancelAsync(start.Started!.GenerationId, new Viewer(Guid.NewGuid(), false), default));
         await Assert.ThrowsAsync<GenerationStreamException>(async () =>
         {
             await foreach (var e in Generations.WatchAsync(start.Started.GenerationId, null, new Viewer(Guid.NewGuid(), false), default))
                 Assert.Fail("a stranger must not see any event");
         });
-        Assert.True(Generations.Cancel(start.Started.GenerationId, new Viewer(LocalUser.Id, false)));
+        Assert.NotNull(await Generations.CancelAsync(start.Started.GenerationId, new Viewer(LocalUser.Id, false), default));
     }
 
     private async Task<GenerationStatus> WaitForUsageStatusAsync(Guid generationId)

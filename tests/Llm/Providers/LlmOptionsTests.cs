@@ -1,3 +1,4 @@
+using LlmPlatform.Data;
 using LlmPlatform.Llm.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -114,6 +115,9 @@ public sealed class LlmOptionsTests
         builder.Logging.ClearProviders();
         // A later value for a key wins, as with a second configuration source.
         builder.Configuration.AddInMemoryCollection(settings.GroupBy(s => s.Key).Select(g => g.Last()));
+        // The generation pipeline's services need a database; none is ever written here.
+        builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Sqlite", "Data Source=:memory:"), new("Data:MigrateOnStartup", "false")]);
+        builder.AddData();
         builder.AddLlm();
         return builder.Build();
     }

@@ -92,7 +92,7 @@ public abstract class ProviderContractTests<THost>(THost host) where THost : Stu
         var events = await Host.WatchAllAsync(started.GenerationId, e =>
         {
             if (e is TokenChunk { Index: 2 })
-                Assert.True(Host.Get<GenerationService>().Cancel(started.GenerationId, new Data.Queries.Viewer(Data.Seeding.LocalUser.Id, false)));
+                Assert.True(Host.Get<ActiveGenerations>().Cancel(started.GenerationId));
         });
 
         var request = Stub.Requests.Single();

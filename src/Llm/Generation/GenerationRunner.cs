@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using LlmPlatform.Data.Entities;
+using LlmPlatform.Llm.Chat;
+using LlmPlatform.Llm.Limits;
+using LlmPlatform.Llm.Providers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+
+namespace LlmPlatform.Llm.Generation;
+
+/// <summary>
+/// Runs admitted generations on this instance: streams the provider's reply as numbered chunks, and ends each one
+/// exactly once — the reply and its usage stored, then the final event. The stored message is exactly the streamed
+/// text, because both are built from the chunks as they were published.
+/// </summary>
+public sealed partial class GenerationRunner(
+    IGenerationEventStream events,
+    ActiveGenerations active,
+    GenerationStore store,
+    TokenCounter tokens,
+    IGenerationRateLimiter limiter,
+    TimeProvider clock,
+    IOptions<GenerationOptions> options,
+    ILogger<GenerationRunner> logger)
+{
+    /// <summary>Opens the generation's stream and starts it in the background; it belongs to no request and ends by itself.</summary>
+    internal async Task StartAsync(GenerationJob job, CancellationToken cancellationToken)
+    {
+        var running = active.Add(job.Started);
+        running.LeaseRenewedAt = clock.GetUtcNow();
+        await events.OpenAsync(job.Started, cancellationToken);
+        running.Completion = Task.Run(() => RunAsync(job, running), CancellationToken.None);
+        LogStarted(logger, job.Started.GenerationId, job.Started.Provider, job.Started.Model);
+    }
+
+    private async Task RunAsync(GenerationJob job, ActiveGenerations.Running running)
+    {
+        var started = job.Started;
+                var stopwatch = Stopwatch.StartNew();
+        int? firstTokenMs = null;
+        (int Prompt, int Completion)? reported = null;
+        var lengthLimited = false;
+        string? failure = null;
+        var failureCode = GenerationErrorCodes.ProviderError;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(running.Token);
+        try
+        {
+            var idleTimeout = options.Value.ProviderIdleTimeout;
+            idle.CancelAfter(idleTimeout);
+            await foreach (var chunk in job.Service.GetStreamingChatMessageContentsAsync(job.History, job.Settings, kernel: null, idle.Token))
+            {
+                idle.CancelAfter(idleTimeout);
+                reported = UsageReader.Read(chunk) ?? reported;
+                lengthLimited = UsageReader.IsLengthLimited(chunk) ?? lengthLimited;
+                if (string.IsNullOrEmpty(chunk.Content))
+                    continue;
+                firstTokenMs ??= (int)stopwatch.ElapsedMilliseconds;
+                // Numbered as it joins the reply: a viewer resuming with `after` on another instance must see the same
+                // numbering, and a checkpoint the same text, or nothing proves that nothing was lost.
+                await events.AppendAsync(new TokenChunk(started.GenerationId, running.Append(chunk.Content), chunk.Content), CancellationToken.None);
+            }
+        }
+        catch (Exception) when (running.Token.IsCancellationRequested)
+        {
+            // Cancelled by the user, by the last viewer leaving, or by shutdown: store what arrived. Aborting the
+            // request surfaces as an OperationCanceledException or, mid-body, as an IOException; either way it was us.
+        }
+        catch (Exception) when (idle.IsCancellationRequested)
+        {
+            failure = $"The provider sent nothing for {options.Value.ProviderIdleTimeout.TotalSeconds:0.###} s.";
+            failureCode = GenerationErrorCodes.ProviderTimeout;
+            LogProviderIdle(logger, started.GenerationId, started.Provider);
+        }
+        catch (Exception e)
+        {
+            // Whatever a connector throws, the generation must still end with a stored message and a final event,
+            // or its viewers wait forever: the OpenAI connectors throw System.ClientModel's ClientResultException,
+            // Ollama's HttpRequestException or IOException, the resilience pipeline Polly's exceptions.
+            var providerFailure = ProviderFailure.From(e);
+            failure = providerFailure.Message;
+            if (providerFailure.Status == 429)
+                failureCode = GenerationErrorCodes.ProviderRateLimited;
+            if (providerFailure.Recognized)
+                LogProviderFailed(logger, started.GenerationId, started.Provider, failure, e.GetType().Name);
+            else
+                LogProviderBroke(logger, e, started.GenerationId, started.Provider);
+        }
+
+        var cancelled = failure is null && running.Token.IsCancellationRequested;
+        var finish = failure is not null ? FinishReason.Error : cancelled ? FinishReason.Cancelled : lengthLimited ? FinishReason.Length : FinishReason.Stop;
+        var (text, chunks) = running.Reply();
+        var usage = new GenerationUsage(
+            reported?.Prompt ?? job.PromptTokens,
+            reported?.Completion ?? tokens.Count(text),
+            Estimated: reported is null,
+            (int)stopwatch.ElapsedMilliseconds,
+            firstTokenMs,
+            Cost: 0);
+        usage = usage with
+        {
+            Cost = (usage.PromptTokens * job.Model.InputCostPerMillion + usage.CompletionTokens * job.Model.OutputCostPerMillion) / 1_000_000m,
+        };
+
+        var status = failure is not null ? GenerationStatus.Failed : cancelled ? GenerationStatus.Cancelled : GenerationStatus.Completed;
+        var outcome = new GenerationOutcome(started.GenerationId, started.ConversationId, started.PersonaId, started.OwnerId,
+            started.Provider, started.Model, text, chunks, finish, usage, status,
+            failure is null ? null : failureCode, failure);
+        // Before the final event: a caller who starts again on seeing it must find these tokens counted.
+        await limiter.RecordTokensAsync(job.RateLimitKey, usage.TotalTokens, CancellationToken.None);
+        GenerationEvent last;
+        try
+        {
+            var stored = await store.FinishAsync(outcome, CancellationToken.None);
+            last = stored.EndedElsewhere
+                ? await EndedElsewhereAsync(started.GenerationId, usage)
+                : failure is null && stored.MessageId is { } id
+                    ? new GenerationCompleted(started.GenerationId, id, usage)
+                    : new GenerationFailed(started.GenerationId, failureCode, failure ?? "The generation failed.", stored.MessageId, usage);
+            active.Remove(started.GenerationId);
+            running.Dispose();
+        }
+        catch (GenerationStorageException e)
+        {
+            // The viewers hear the truth now; the reply stays here (its lease renewed) until the database takes it.
+            last = new GenerationFailed(started.GenerationId, GenerationErrorCodes.StorageUnavailable, e.Message, null, usage);
+            _ = KeepStoringAsync(outcome, running);
+        }
+        await events.AppendAsync(last, CancellationToken.None);
+        LogFinished(logger, started.GenerationId, finish, chunks, usage.LatencyMs);
+    }
+
+    /// <summary>Retries storing a reply the database refused for longer than the bound, until it lands.</summary>
+    private async Task KeepStoringAsync(GenerationOutcome outcome, ActiveGenerations.Running running)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(options.Value.StorageRetryFor, clock, CancellationToken.None);
+                await store.FinishAsync(outcome, CancellationToken.None);
+                LogStoredLate(logger, outcome.GenerationId);
+                break;
+            }
+            catch (GenerationStorageException)
+            {
+                // Still down: try again after another bound.
+            }
+        }
+        active.Remove(outcome.GenerationId);
+        running.Dispose();
+    }
+
+    // The sweeper of another instance ended it (this instance lost its lease, say while the database was away): the
+    // viewers get what was stored.
+    private async Task<GenerationEvent> EndedElsewhereAsync(Guid generationId, GenerationUsage usage)
+    {
+        var state = await store.FindAsync(generationId, new Data.Queries.Viewer(Guid.Empty, IsAdmin: true), CancellationToken.None);
+        return state?.FinalEvent()
+            ?? new GenerationFailed(generationId, GenerationErrorCodes.InstanceLost, "This generation was ended by another instance.", state?.MessageId, usage);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Generation {GenerationId} started on {Provider}/{Model}")]
+    private static partial void LogStarted(ILogger logger, Guid generationId, string provider, string model);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Generation {GenerationId} finished ({FinishReason}) after {Chunks} chunks in {LatencyMs} ms")]
+    private static partial void LogFinished(ILogger logger, Guid generationId, FinishReason finishReason, int chunks, int latencyMs);
+
+    // Without the exception: its message is the provider's own text, which can quote the request (and so the key).
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Generation {GenerationId}: provider {Provider} failed: {Failure} ({ExceptionType})")]
+    private static partial void LogProviderFailed(ILogger logger, Guid generationId, string provider, string failure, string exceptionType);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Generation {GenerationId}: provider {Provider} went silent for longer than the idle timeout")]
+    private static partial void LogProviderIdle(ILogger logger, Guid generationId, string provider);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Generation {GenerationId}: the call to provider {Provider} broke unexpectedly")]
+    private static partial void LogProviderBroke(ILogger logger, Exception exception, Guid generationId, string provider);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Generation {GenerationId}: the reply was stored once the database was back")]
+    private static partial void LogStoredLate(ILogger logger, Guid generationId);
+}
+
+/// <summary>An admitted generation: what to call, with what, and whose limits it counts against.</summary>
+internal sealed record GenerationJob(
+    GenerationStarted Started, string RateLimitKey, IChatCompletionService Service, ModelOptions Model,
+    ChatHistory History, int PromptTokens, PromptExecutionSettings Settings);
