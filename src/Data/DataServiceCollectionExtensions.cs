@@ -37,7 +37,8 @@ public static class DataServiceCollectionExtensions
             services.AddPlatformContext<SqlitePlatformDbContext>(DatabaseKind.Sqlite);
         }
 
-        services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator>());
         return builder;
     }
 

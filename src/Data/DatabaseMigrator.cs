@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Data;
 
-/// <summary>Applies pending migrations before the host serves requests, when configured to.</summary>
-internal sealed partial class DatabaseMigrator(
+/// <summary>
+/// Applies pending migrations: before the host serves requests when <c>Data:MigrateOnStartup</c> says so, or once,
+/// from the <c>migrate</c> command, when a deployment migrates before starting its instances.
+/// </summary>
+public sealed partial class DatabaseMigrator(
     IDbContextFactory<PlatformDbContext> contexts,
     IOptions<DataOptions> options,
     DatabaseInfo database,
@@ -14,19 +17,31 @@ internal sealed partial class DatabaseMigrator(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.ShouldMigrate(database))
-            return;
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        if (pending.Count == 0)
-            return;
-        LogMigrating(logger, database.Kind, pending.Count);
-        // EF Core takes a database-wide lock here, so instances starting together migrate once.
-        await db.Database.MigrateAsync(cancellationToken);
+        if (options.ShouldMigrate(database))
+            await MigrateAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Applies the migrations the database lacks (creating it if it does not exist) and returns how many.</summary>
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0)
+        {
+            LogUpToDate(logger, database.Kind);
+            return 0;
+        }
+        LogMigrating(logger, database.Kind, pending.Count);
+        // EF Core takes a database-wide lock here, so instances starting together migrate once.
+        await db.Database.MigrateAsync(cancellationToken);
+        return pending.Count;
+    }
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applying {Count} pending migration(s) to {Database}")]
     private static partial void LogMigrating(ILogger logger, DatabaseKind database, int count);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "The {Database} database has every migration")]
+    private static partial void LogUpToDate(ILogger logger, DatabaseKind database);
 }

@@ -3,6 +3,7 @@ using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +14,7 @@ public static class LlmServiceCollectionExtensions
 {
     /// <summary>
     /// Providers (section <c>Llm</c>), users' own provider keys, the generation pipeline, its event stream (in memory)
-    /// and its rate limits.
+    /// and its rate limits; the background worker that runs periodic jobs on one instance.
     /// </summary>
     public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder)
     {
@@ -41,6 +42,7 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<OrphanedGenerationSweeper>();
         services.AddHostedService<GenerationHeartbeat>();
         services.AddHostedService<GenerationShutdown>();
+        builder.AddWorker();
         return builder;
     }
 }

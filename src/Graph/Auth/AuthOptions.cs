@@ -13,6 +13,13 @@ public sealed class AuthOptions
     /// </summary>
     public bool AnonymousAsLocalUser { get; set; }
 
+    /// <summary>
+    /// The absolute URI every instance puts in its tokens as their issuer and expects in the tokens it is sent, instead
+    /// of the address each request came to: behind a load balancer, a token from one instance is then valid on every
+    /// other, whatever Host header each saw. Unset: the request's scheme, host and path base (one instance).
+    /// </summary>
+    public Uri? Issuer { get; set; }
+
     /// <summary>Refuses token requests over plain HTTP. Off by default only in Development.</summary>
     public bool RequireHttps { get; set; } = true;
 

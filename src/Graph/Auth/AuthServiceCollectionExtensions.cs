@@ -28,6 +28,8 @@ public static class AuthServiceCollectionExtensions
         var auth = new AuthOptions();
         auth.ApplyDefaultsOf(environment);
         section.Bind(auth);
+        if (auth.Issuer is { IsAbsoluteUri: false })
+            throw new InvalidOperationException($"Auth:Issuer must be an absolute URI (such as https://api.example.com/), not '{auth.Issuer}'.");
 
         builder.Services.AddIdentityCore<PlatformUser>(identity =>
             {
@@ -51,6 +53,9 @@ public static class AuthServiceCollectionExtensions
                     .AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 server.RegisterScopes(AuthClients.ApiScope, Scopes.OfflineAccess, Scopes.Email, Scopes.Profile, Scopes.Roles);
                 server.SetAccessTokenLifetime(auth.AccessTokenLifetime).SetRefreshTokenLifetime(auth.RefreshTokenLifetime);
+                // Validation (the local server's) takes the issuer from here too.
+                if (auth.Issuer is { } issuer)
+                    server.SetIssuer(issuer);
                 AddKeys(server, auth, environment);
                 var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough();
                 if (!auth.RequireHttps)
@@ -82,6 +87,7 @@ public static class AuthServiceCollectionExtensions
         builder.Services.AddSingleton<ICallerAuthenticator, BearerTokenAuthenticator>();
         builder.Services.AddSingleton<IConfigureExecution, AnonymousCallerRestriction>();
         builder.Services.AddHostedService<ClientRegistrar>();
+        builder.Services.AddHostedService<IssuerCheck>();
         return builder;
     }
 

@@ -11,7 +11,8 @@ namespace LlmPlatform.Graph.Auth;
 /// by OpenIddict validation itself, and a success is kept. Challenges and refusals are OpenIddict's.
 /// </summary>
 internal sealed class CachedBearerAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ValidatedTokenCache cache)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ValidatedTokenCache cache,
+    IOptions<AuthOptions> auth)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "LlmPlatform.CachedBearer";
@@ -33,7 +34,8 @@ internal sealed class CachedBearerAuthenticationHandler(
     {
         // One Authorization header: OpenIddict takes the token from it before it looks anywhere else.
         var credentials = Request.Headers.Authorization is [{ Length: > 0 } value] && cache.IsEnabled ? value : null;
-        var context = credentials is null ? null : Request.Scheme + "://" + Request.Host.Value + Request.PathBase.Value;
+        // The issuer a token is checked against: the configured one, the same for every request, else the request's address.
+        var context = credentials is null ? null : auth.Value.Issuer?.AbsoluteUri ?? Request.Scheme + "://" + Request.Host.Value + Request.PathBase.Value;
         if (credentials is not null && cache.Find(context, credentials) is ({ } principal, var properties))
             return AuthenticateResult.Success(new AuthenticationTicket(principal, properties, Validation));
 

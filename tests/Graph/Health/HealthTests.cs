@@ -33,10 +33,41 @@ public sealed class HealthWithoutDatabaseTests(UnreachableDatabaseServer server)
     {
         using var ready = await server.Client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
+        Assert.Equal(["Unhealthy", "database: Unhealthy"], (await ready.Content.ReadAsStringAsync()).Split('\n'));
 
         using var live = await server.Client.GetAsync("/health/live");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+}
+
+/// <summary>
+/// A server whose Redis is a test's own: ready while Redis answers, 503 naming Redis as soon as it does not (within
+/// <c>Health:RedisTimeout</c>), ready again once it is back.
+/// </summary>
+public sealed class HealthWithRedisTests
+{
+    [Fact]
+    public async Task Ready_RedisStopped_Is503NamingRedis_AndReadyAgainWhenItIsBack()
+    {
+        await using var redis = await OwnRedisServer.StartAsync();
+        await using var servers = await TestServers.Sqlite()
+            .With("ConnectionStrings:Redis", redis.ConnectionString).With("Health:RedisTimeout", "00:00:01").StartAsync();
+        var client = servers[0].Client;
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+
+        await redis.StopAsync();
+        using var down = await client.GetAsync("/health/ready");
+        var body = await down.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.StartsWith("Unhealthy\nredis: Redis did not answer a PING", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("database", body, StringComparison.Ordinal);
+
+        await redis.StartAgainAsync();
+        // The client reconnects in the background, on its own schedule: wait for it, boundedly.
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while ((await client.GetAsync("/health/ready", patience.Token)).StatusCode != HttpStatusCode.OK)
+            await Task.Delay(200, patience.Token);
     }
 }
 

@@ -38,6 +38,4 @@ public class PostgresAuthServer : PlatformServer
     }
 
     protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreatePostgresAsync();
-
-    public Uri WebSocketEndpoint => new UriBuilder(GraphQLEndpoint) { Scheme = "ws" }.Uri;
 }

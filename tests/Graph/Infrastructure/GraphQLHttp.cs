@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace LlmPlatform.Graph.Tests.Infrastructure;
@@ -14,6 +15,25 @@ public static class GraphQLHttp
     /// <summary>A query string ("?a=1&amp;b=2") with each value escaped.</summary>
     public static string QueryString(params (string Name, string Value)[] parameters) =>
         "?" + string.Join('&', parameters.Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value)));
+
+    /// <summary>POSTs an operation as JSON to /graphql and returns the parsed response body; fails on a non-JSON answer.</summary>
+    public static async Task<JsonObject> PostGraphQLAsync(this HttpClient client, string query, object? variables = null, string? operationName = null)
+    {
+        using var response = await client.PostGraphQLRawAsync(query, variables, operationName);
+        var body = await response.Content.ReadAsStringAsync();
+        return JsonNode.Parse(body)?.AsObject() ?? throw new InvalidOperationException($"Not a JSON object: {body}");
+    }
+
+    /// <summary>POSTs an operation as JSON to /graphql.</summary>
+    public static Task<HttpResponseMessage> PostGraphQLRawAsync(this HttpClient client, string query, object? variables = null,
+        string? operationName = null, string accept = GraphQLResponse)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var json = JsonSerializer.Serialize(new { query, variables, operationName });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(json, Encoding.UTF8, Json) };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+        return client.SendAsync(request);
+    }
 
     /// <summary>Sends a request to /graphql; headers left null are not sent.</summary>
     public static Task<HttpResponseMessage> SendGraphQLAsync(this PlatformServer server, HttpMethod method, string queryString = "",

@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmPlatform.Data;
 using Microsoft.AspNetCore.Hosting;
@@ -32,6 +29,9 @@ public abstract class PlatformServer : IAsyncLifetime
     /// <summary>The absolute GraphQL endpoint, for clients outside this process (node, benchmarks).</summary>
     public Uri GraphQLEndpoint => new(Client.BaseAddress!, "/graphql");
 
+    /// <summary>The GraphQL endpoint as a WebSocket address.</summary>
+    public Uri WebSocketEndpoint => new UriBuilder(GraphQLEndpoint) { Scheme = "ws" }.Uri;
+
     public IServiceProvider Services => _factory!.Services;
 
     protected abstract Task<TestDatabase> CreateDatabaseAsync();
@@ -51,13 +51,8 @@ public abstract class PlatformServer : IAsyncLifetime
         _database = await CreateDatabaseAsync();
         var (key, value) = _database.ConnectionSetting;
         _settings[key] = value;
-        _settings.TryAdd("Data:MigrateOnStartup", "true");
-        // Most tests are about what a user sees, not about sign-in: they act as the local user unless a server
-        // turns this off (the auth tests do, and prove it is off outside Development).
-        _settings.TryAdd("Auth:AnonymousAsLocalUser", "true");
-        // Every test calls from 127.0.0.1, so per-caller limits would make the number of tests in a class matter;
-        // the servers of the rate-limit tests turn them on.
-        _settings.TryAdd("Llm:RateLimits:Enabled", "false");
+        foreach (var (name, setting) in TestServers.Defaults)
+            _settings.TryAdd(name, setting);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment(Environment);
@@ -86,20 +81,11 @@ public abstract class PlatformServer : IAsyncLifetime
     }
 
     /// <summary>POSTs an operation and returns the parsed response body; fails on a non-JSON answer.</summary>
-    public async Task<JsonObject> PostGraphQLAsync(string query, object? variables = null, string? operationName = null)
-    {
-        using var response = await PostGraphQLRawAsync(query, variables, operationName);
-        var body = await response.Content.ReadAsStringAsync();
-        return JsonNode.Parse(body)?.AsObject() ?? throw new InvalidOperationException($"Not a JSON object: {body}");
-    }
+    public Task<JsonObject> PostGraphQLAsync(string query, object? variables = null, string? operationName = null) =>
+        Client.PostGraphQLAsync(query, variables, operationName);
 
-    public Task<HttpResponseMessage> PostGraphQLRawAsync(string query, object? variables = null, string? operationName = null, string accept = "application/graphql-response+json")
-    {
-        var json = JsonSerializer.Serialize(new { query, variables, operationName });
-        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
-        return Client.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> PostGraphQLRawAsync(string query, object? variables = null, string? operationName = null, string accept = GraphQLHttp.GraphQLResponse) =>
+        Client.PostGraphQLRawAsync(query, variables, operationName, accept);
 
     /// <summary>Runs <paramref name="read"/> on a fresh context of the server's database.</summary>
     public async Task<T> ReadAsync<T>(Func<PlatformDbContext, Task<T>> read)

@@ -22,7 +22,4 @@ public class StreamingServer : ConfiguredSqliteServer
     /// <summary>The whole reply echo writes for <paramref name="prompt"/> when nothing stops it.</summary>
     public static string FullReply(string prompt, int tokens = ReplyTokens) =>
         string.Concat(LlmPlatform.Llm.Providers.Echo.EchoChatCompletionService.ReplyTokens(prompt, tokens));
-
-    /// <summary>The GraphQL endpoint as a WebSocket address.</summary>
-    public Uri WebSocketEndpoint => new UriBuilder(GraphQLEndpoint) { Scheme = "ws" }.Uri;
 }

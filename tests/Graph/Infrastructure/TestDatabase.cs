@@ -17,6 +17,9 @@ public abstract class TestDatabase : IAsyncDisposable
 
     public static TestDatabase CreateSqlite() => new SqliteTestDatabase();
 
+    /// <summary>The same database for another server, which must not drop it when it stops: its owner does.</summary>
+    public static TestDatabase Borrow(TestDatabase owner) => new BorrowedTestDatabase(owner);
+
     public static async Task<TestDatabase> CreatePostgresAsync()
     {
         var admin = Environment.GetEnvironmentVariable(PostgresVariable);
@@ -52,6 +55,15 @@ public abstract class TestDatabase : IAsyncDisposable
                 File.Delete(_path + suffix);
             return ValueTask.CompletedTask;
         }
+    }
+
+    private sealed class BorrowedTestDatabase(TestDatabase owner) : TestDatabase
+    {
+        public override KeyValuePair<string, string?> ConnectionSetting => owner.ConnectionSetting;
+
+        public override string Name => owner.Name;
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class PostgresTestDatabase(string admin, string name) : TestDatabase

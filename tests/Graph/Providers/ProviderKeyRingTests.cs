@@ -41,17 +41,7 @@ public sealed class ProviderKeyRingTests(ProviderKeyRingTests.TwoInstances insta
 
     public sealed class Instance(TestDatabase shared) : StubProviderServer
     {
-        protected override Task<TestDatabase> CreateDatabaseCoreAsync() => Task.FromResult<TestDatabase>(new Borrowed(shared));
-
-        /// <summary>The shared database, which this instance must not drop when it stops.</summary>
-        private sealed class Borrowed(TestDatabase database) : TestDatabase
-        {
-            public override KeyValuePair<string, string?> ConnectionSetting => database.ConnectionSetting;
-
-            public override string Name => database.Name;
-
-            public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
+        protected override Task<TestDatabase> CreateDatabaseCoreAsync() => Task.FromResult(TestDatabase.Borrow(shared));
     }
 
     [Fact]

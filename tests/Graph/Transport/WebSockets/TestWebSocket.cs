@@ -32,7 +32,7 @@ internal sealed class TestWebSocket : IAsyncDisposable
     /// Opens a socket to the server's GraphQL endpoint asking for <paramref name="subprotocol"/> (none when null).
     /// <paramref name="receiveBufferBytes"/> shrinks the TCP receive window, for a client that stops reading.
     /// </summary>
-    public static async Task<TestWebSocket> ConnectAsync(StreamingServer server, string? subprotocol, int? receiveBufferBytes = null, string? authorization = null)
+    public static async Task<TestWebSocket> ConnectAsync(PlatformServer server, string? subprotocol, int? receiveBufferBytes = null, string? authorization = null)
     {
         var socket = new ClientWebSocket();
         if (authorization is not null)
