@@ -39,7 +39,7 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton<GenerationAdmission>();
         services.AddSingleton<GenerationService>();
-        services.AddSingleton<OrphanedGenerationSweeper>();
+        services.AddWorkerJob<OrphanedGenerationSweeper>();
         services.AddHostedService<GenerationHeartbeat>();
         services.AddHostedService<GenerationShutdown>();
         builder.AddWorker();

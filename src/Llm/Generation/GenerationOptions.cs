@@ -54,6 +54,10 @@ public sealed class GenerationOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the background worker's leader looks for generations whose lease has lapsed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan OrphanSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long storing a finished reply is retried before its viewers are told STORAGE_UNAVAILABLE (it is still stored later).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan StorageRetryFor { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,7 +1,9 @@
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Llm.Generation;
 
@@ -16,9 +18,16 @@ public sealed partial class OrphanedGenerationSweeper(
     ProviderRegistry providers,
     TokenCounter tokens,
     TimeProvider clock,
-    ILogger<OrphanedGenerationSweeper> logger)
+    IOptions<GenerationOptions> options,
+    ILogger<OrphanedGenerationSweeper> logger) : IWorkerJob
 {
     private const int Batch = 100;
+
+    public string Name => "orphaned-generations";
+
+    public TimeSpan Interval => options.Value.OrphanSweepInterval;
+
+    public Task RunAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
     /// <summary>Ends every orphan found now; returns how many it ended.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
