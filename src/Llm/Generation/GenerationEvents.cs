@@ -44,5 +44,6 @@ public static class GenerationErrorCodes
     public const string UnknownModel = "UNKNOWN_MODEL";
     public const string ReplayUnavailable = "REPLAY_UNAVAILABLE";
     public const string FellBehind = "FELL_BEHIND";
+    public const string StreamUnavailable = "STREAM_UNAVAILABLE";
     public const string RateLimited = "RATE_LIMITED";
 }
