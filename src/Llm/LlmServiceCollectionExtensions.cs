@@ -12,7 +12,7 @@ namespace LlmPlatform.Llm;
 public static class LlmServiceCollectionExtensions
 {
     /// <summary>
-    /// Providers (section <c>Llm</c>), users' own provider keys, the generation pipeline, its event stream (in memory)
+    /// Providers (section <c>Llm</c>), users' own provider keys, the generation pipeline, its event stream and signals (in memory, or over Redis when configured)
     /// and its rate limits.
     /// </summary>
     public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder)
@@ -30,7 +30,7 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<ChatHistoryBuilder>();
         builder.AddGenerationRateLimits();
         services.AddSingleton<ActiveGenerations>();
-        services.AddSingleton<IGenerationEventStream, InMemoryGenerationEventStream>();
+        builder.AddGenerationStreams();
         services.AddSingleton<GenerationService>();
         services.AddHostedService<GenerationShutdown>();
         return builder;
