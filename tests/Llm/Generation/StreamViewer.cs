@@ -38,6 +38,9 @@ public sealed class StreamViewer
     /// <summary>Takes events until the chunk with this index has arrived.</summary>
     public Task TakeThroughAsync(int index) => TakeUntilAsync(e => e is TokenChunk c && c.Index >= index);
 
+    /// <summary>Takes the start event.</summary>
+    public Task TakeUntilStartAsync() => TakeUntilAsync(e => e is GenerationStarted);
+
     /// <summary>Takes every event until the stream ends; throws the stream's error, if it ends with one.</summary>
     public async Task<IReadOnlyList<GenerationEvent>> TakeAllAsync()
     {

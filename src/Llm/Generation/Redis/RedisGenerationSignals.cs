@@ -97,6 +97,12 @@ public sealed partial class RedisGenerationSignals : IGenerationSignals, IAsyncD
         return registration;
     }
 
+    /// <summary>Completes once this instance listens for cancel requests (tests wait for it).</summary>
+    internal Task Subscribed
+    {
+        get { lock (_gate) return _subscribing ?? Task.CompletedTask; }
+    }
+
     /// <summary>Subscribes to the cancel channel, retrying until Redis answers; the client renews it after a reconnect.</summary>
     private async Task SubscribeAsync()
     {
