@@ -1,4 +1,5 @@
 using LlmPlatform.Llm.Generation;
+using static LlmPlatform.Llm.Tests.Generation.TestGenerations;
 
 namespace LlmPlatform.Llm.Tests.Generation;
 
@@ -8,7 +9,6 @@ namespace LlmPlatform.Llm.Tests.Generation;
 /// </summary>
 public abstract class GenerationEventStreamContract : IAsyncLifetime
 {
-    private static readonly Guid Owner = Guid.NewGuid();
     private readonly List<IAsyncDisposable> _instances = [];
 
     /// <summary>The streams of one test, and how to make a finished generation's retention pass.</summary>
@@ -207,38 +207,5 @@ public abstract class GenerationEventStreamContract : IAsyncLifetime
         Assert.False(endedFinished);
         Assert.False(endedUnknown);
         Assert.Equal([started, completed], events);
-    }
-
-    protected static async Task<GenerationStarted> OpenAsync(IGenerationEventStream stream)
-    {
-        var started = new GenerationStarted(Guid.NewGuid(), Guid.NewGuid(), null, Owner, 1, "echo", "echo-1",
-            new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc));
-        await stream.OpenAsync(started, default);
-        return started;
-    }
-
-    protected static async Task AppendChunksAsync(IGenerationEventStream stream, Guid generationId, int from, int count)
-    {
-        for (var i = from; i < from + count; i++)
-            await stream.AppendAsync(new TokenChunk(generationId, i, Piece(i)), default);
-    }
-
-    protected static async Task<GenerationCompleted> CompleteAsync(IGenerationEventStream stream, Guid generationId, int chunks)
-    {
-        var completed = new GenerationCompleted(generationId, 2, new GenerationUsage(3, chunks, true, 40, 5, 0.25m));
-        await stream.AppendAsync(completed, default);
-        return completed;
-    }
-
-    /// <summary>The text of chunk i: distinct per index, with characters JSON must escape.</summary>
-    protected static string Piece(int i) => i % 7 == 0 ? $" \"é{i}\"\n" : $" t{i}";
-
-    protected static string Text(int from, int count) => string.Concat(Enumerable.Range(from, count).Select(Piece));
-
-    protected static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!await condition())
-            await Task.Delay(50, timeout.Token);
     }
 }

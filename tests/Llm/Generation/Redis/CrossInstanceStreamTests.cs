@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmPlatform.Llm.Generation;
+using static LlmPlatform.Llm.Tests.Generation.TestGenerations;
 using LlmPlatform.Llm.Tests.Limits;
 using StackExchange.Redis;
 
@@ -8,7 +9,6 @@ namespace LlmPlatform.Llm.Tests.Generation.Redis;
 /// <summary>Two instances on one Redis: a generation runs on A and is watched on both.</summary>
 public sealed class CrossInstanceStreamTests : IAsyncLifetime
 {
-    private static readonly Guid Owner = Guid.NewGuid();
     private readonly string _prefix = TestRedis.UniquePrefix();
     private readonly List<StreamInstance> _instances = [];
 
@@ -25,12 +25,12 @@ public sealed class CrossInstanceStreamTests : IAsyncLifetime
     public async Task ManyViewersOnBothInstances_EachGetsEveryChunkInOrderWithTheSameText()
     {
         var (a, b) = Instances(TestRedis.ConnectionString);
-        var started = await OpenAsync(a);
+        var started = await OpenAsync(a.Stream);
         var viewers = Enumerable.Range(0, 50)
             .Select(i => StreamViewer.Start(i % 2 == 0 ? a.Stream : b.Stream, started.GenerationId))
             .ToList();
-        await AppendChunksAsync(a, started.GenerationId, 0, 2000);
-        await a.Stream.AppendAsync(new GenerationCompleted(started.GenerationId, 2, new GenerationUsage(1, 2000, true, 1, 1, 0)), default);
+        await AppendChunksAsync(a.Stream, started.GenerationId, 0, 2000);
+        await CompleteAsync(a.Stream, started.GenerationId, 2000);
 
         var seen = await Task.WhenAll(viewers.Select(v => v.TakeAllAsync()));
 
@@ -47,13 +47,13 @@ public sealed class CrossInstanceStreamTests : IAsyncLifetime
     public async Task ASlowViewerOnB_DoesNotHoldUpAFastOneThere()
     {
         var (a, b) = Instances(TestRedis.ConnectionString);
-        var started = await OpenAsync(a);
+        var started = await OpenAsync(a.Stream);
         await using var slow = b.Stream.ReadAsync(started.GenerationId, null, default).GetAsyncEnumerator();
         Assert.True(await slow.MoveNextAsync());
         var fast = StreamViewer.Start(b.Stream, started.GenerationId);
 
-        await AppendChunksAsync(a, started.GenerationId, 0, 5000);
-        await a.Stream.AppendAsync(new GenerationCompleted(started.GenerationId, 2, new GenerationUsage(1, 5000, true, 1, 1, 0)), default);
+        await AppendChunksAsync(a.Stream, started.GenerationId, 0, 5000);
+        await CompleteAsync(a.Stream, started.GenerationId, 5000);
         var fastEvents = await fast.TakeAllAsync();
         var slowEvents = new List<GenerationEvent> { slow.Current };
         while (await slow.MoveNextAsync())
@@ -69,13 +69,13 @@ public sealed class CrossInstanceStreamTests : IAsyncLifetime
         await using var redis = await RedisServerProcess.StartAsync();
         await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true");
         var (a, b) = Instances(redis.ConnectionString);
-        var started = await OpenAsync(a);
+        var started = await OpenAsync(a.Stream);
         var viewer = StreamViewer.Start(b.Stream, started.GenerationId);
         await viewer.TakeUntilStartAsync();
         var before = await XaddCallsAsync(admin);
 
-        await AppendChunksAsync(a, started.GenerationId, 0, 10_000);
-        await a.Stream.AppendAsync(new GenerationCompleted(started.GenerationId, 2, new GenerationUsage(1, 10_000, true, 1, 1, 0)), default);
+        await AppendChunksAsync(a.Stream, started.GenerationId, 0, 10_000);
+        await CompleteAsync(a.Stream, started.GenerationId, 10_000);
         var events = await viewer.TakeAllAsync();
         var xadds = await XaddCallsAsync(admin) - before;
 
@@ -125,12 +125,12 @@ public sealed class CrossInstanceStreamTests : IAsyncLifetime
         var (a, b) = Instances(TestRedis.ConnectionString, ("Llm:Generation:RetainFinishedFor", "00:00:45"), ("Llm:Generation:RunningStreamTtl", "00:30:00"));
         await using var redis = await ConnectionMultiplexer.ConnectAsync(TestRedis.ConnectionString);
         var database = redis.GetDatabase();
-        var started = await OpenAsync(a);
-        await AppendChunksAsync(a, started.GenerationId, 0, 3);
+        var started = await OpenAsync(a.Stream);
+        await AppendChunksAsync(a.Stream, started.GenerationId, 0, 3);
         await StreamViewer.Start(b.Stream, started.GenerationId).TakeThroughAsync(2);
         var whileRunning = await database.KeyTimeToLiveAsync($"{_prefix}{{{started.GenerationId:N}}}:events");
 
-        await a.Stream.AppendAsync(new GenerationCompleted(started.GenerationId, 2, new GenerationUsage(1, 3, true, 1, 1, 0)), default);
+        await CompleteAsync(a.Stream, started.GenerationId, 3);
         await StreamViewer.Start(b.Stream, started.GenerationId).TakeAllAsync();
         var events = await database.KeyTimeToLiveAsync($"{_prefix}{{{started.GenerationId:N}}}:events");
         var start = await database.KeyTimeToLiveAsync($"{_prefix}{{{started.GenerationId:N}}}:start");
@@ -158,21 +158,4 @@ public sealed class CrossInstanceStreamTests : IAsyncLifetime
         // "calls=12,usec=…"
         return xadd is null ? 0 : long.Parse(xadd.Split(',')[0]["calls=".Length..], CultureInfo.InvariantCulture);
     }
-
-    private static async Task<GenerationStarted> OpenAsync(StreamInstance instance)
-    {
-        var started = new GenerationStarted(Guid.NewGuid(), Guid.NewGuid(), null, Owner, 1, "echo", "echo-1", DateTime.UtcNow);
-        await instance.Stream.OpenAsync(started, default);
-        return started;
-    }
-
-    private static async Task AppendChunksAsync(StreamInstance instance, Guid generationId, int from, int count)
-    {
-        for (var i = from; i < from + count; i++)
-            await instance.Stream.AppendAsync(new TokenChunk(generationId, i, Piece(i)), default);
-    }
-
-    private static string Piece(int i) => $" w{i}";
-
-    private static string Text(int from, int count) => string.Concat(Enumerable.Range(from, count).Select(Piece));
 }

@@ -1,4 +1,5 @@
 using LlmPlatform.Llm.Generation;
+using static LlmPlatform.Llm.Tests.Generation.TestGenerations;
 
 namespace LlmPlatform.Llm.Tests.Generation.Redis;
 
@@ -9,7 +10,6 @@ namespace LlmPlatform.Llm.Tests.Generation.Redis;
 /// </summary>
 public sealed class RedisRestartTests
 {
-    private static readonly Guid Owner = Guid.NewGuid();
 
     [Fact]
     public async Task RedisRestartsMidStream_LocalViewersKeepReceiving_AndRemoteViewersResumeWithNothingLost()
@@ -17,19 +17,19 @@ public sealed class RedisRestartTests
         await using var redis = await RedisServerProcess.StartAsync();
         await using var a = Instance(redis, streamUnavailableAfter: "00:05:00");
         await using var b = Instance(redis, streamUnavailableAfter: "00:05:00");
-        var started = await OpenAsync(a);
+        var started = await OpenAsync(a.Stream);
         var local = StreamViewer.Start(a.Stream, started.GenerationId);
         var remote = StreamViewer.Start(b.Stream, started.GenerationId);
-        await AppendChunksAsync(a, started.GenerationId, 0, 100);
+        await AppendChunksAsync(a.Stream, started.GenerationId, 0, 100);
         await remote.TakeThroughAsync(99);
 
         await redis.KillAsync();
-        await AppendChunksAsync(a, started.GenerationId, 100, 100);
+        await AppendChunksAsync(a.Stream, started.GenerationId, 100, 100);
         await local.TakeThroughAsync(199);
-        var openedWhileAway = await OpenAsync(a);
+        var openedWhileAway = await OpenAsync(a.Stream);
         await redis.StartAgainAsync();
-        await AppendChunksAsync(a, started.GenerationId, 200, 100);
-        await a.Stream.AppendAsync(Completed(started.GenerationId, 300), default);
+        await AppendChunksAsync(a.Stream, started.GenerationId, 200, 100);
+        await CompleteAsync(a.Stream, started.GenerationId, 300);
 
         var remoteEvents = await remote.TakeAllAsync();
         var localEvents = await local.TakeAllAsync();
@@ -47,16 +47,16 @@ public sealed class RedisRestartTests
         await using var redis = await RedisServerProcess.StartAsync();
         await using var a = Instance(redis, streamUnavailableAfter: "00:00:01");
         await using var b = Instance(redis, streamUnavailableAfter: "00:00:01");
-        var started = await OpenAsync(a);
+        var started = await OpenAsync(a.Stream);
         var local = StreamViewer.Start(a.Stream, started.GenerationId);
         var remote = StreamViewer.Start(b.Stream, started.GenerationId);
-        await AppendChunksAsync(a, started.GenerationId, 0, 10);
+        await AppendChunksAsync(a.Stream, started.GenerationId, 0, 10);
         await remote.TakeThroughAsync(9);
 
         await redis.KillAsync();
         var refused = await Assert.ThrowsAsync<GenerationStreamException>(remote.TakeAllAsync);
-        await AppendChunksAsync(a, started.GenerationId, 10, 10);
-        await a.Stream.AppendAsync(Completed(started.GenerationId, 20), default);
+        await AppendChunksAsync(a.Stream, started.GenerationId, 10, 10);
+        await CompleteAsync(a.Stream, started.GenerationId, 20);
         var localEvents = await local.TakeAllAsync();
 
         Assert.Equal(GenerationErrorCodes.StreamUnavailable, refused.Code);
@@ -70,29 +70,4 @@ public sealed class RedisRestartTests
             ("Llm:Generation:StreamUnavailableAfter", streamUnavailableAfter),
             ("Llm:Generation:StreamPollInterval", "00:00:00.100"),
             ("Llm:Generation:RedisCommandTimeout", "00:00:01")));
-
-    private static async Task<GenerationStarted> OpenAsync(StreamInstance instance)
-    {
-        var started = new GenerationStarted(Guid.NewGuid(), Guid.NewGuid(), null, Owner, 1, "echo", "echo-1", DateTime.UtcNow);
-        await instance.Stream.OpenAsync(started, default);
-        return started;
-    }
-
-    private static async Task AppendChunksAsync(StreamInstance instance, Guid generationId, int from, int count)
-    {
-        for (var i = from; i < from + count; i++)
-            await instance.Stream.AppendAsync(new TokenChunk(generationId, i, $" r{i}"), default);
-    }
-
-    private static string Text(int from, int count) => string.Concat(Enumerable.Range(from, count).Select(i => $" r{i}"));
-
-    private static GenerationCompleted Completed(Guid generationId, int chunks) =>
-        new(generationId, 2, new GenerationUsage(1, chunks, true, 1, 1, 0));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!await condition())
-            await Task.Delay(50, timeout.Token);
-    }
 }
