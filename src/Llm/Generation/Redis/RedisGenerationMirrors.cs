@@ -146,8 +146,9 @@ internal sealed partial class RedisGenerationMirrors(
             }
             catch (Exception e) when (RedisGenerationStore.IsUnavailable(e) || (e is OperationCanceledException && !stopping.IsCancellationRequested))
             {
-                Log.Unavailable(logger, e.GetType().Name, e.Message);
                 var now = clock.GetUtcNow();
+                if (_unreachableSince is null)
+                    Log.Unavailable(logger, e.GetType().Name, e.Message);
                 _unreachableSince ??= now;
                 if (now - _unreachableSince >= store.Options.StreamUnavailableAfter)
                     FaultAll(RedisGenerationStore.Unavailable());

@@ -11,5 +11,8 @@ internal sealed partial class RedisGenerationPublisher
 
         [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Generation {GenerationId}: positions {From} to {To} left the local log before Redis took them; remote viewers that need them get REPLAY_UNAVAILABLE")]
         public static partial void EventsLost(ILogger logger, Guid generationId, long from, long to);
+
+        [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Generation {GenerationId}: finished, but Redis did not take its last events for longer than finished generations are kept; given up")]
+        public static partial void GaveUp(ILogger logger, Guid generationId);
     }
 }

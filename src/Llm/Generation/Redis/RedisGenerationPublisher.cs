@@ -43,6 +43,8 @@ internal sealed partial class RedisGenerationPublisher(
 
     private void MarkReady(Outbox outbox)
     {
+        if (outbox.Done)
+            return;
         if (Interlocked.Exchange(ref outbox.Queued, 1) == 0)
             _ready.Enqueue(outbox);
         _wake.Writer.TryWrite(true);
@@ -77,15 +79,15 @@ internal sealed partial class RedisGenerationPublisher(
                 Volatile.Write(ref outbox.Queued, 0);
                 work.Add(outbox);
             }
-            var flushed = work.Count == 0 || await FlushAsync(work);
+            var failed = work.Count == 0 ? [] : await FlushAsync(work, logFailure: retryDelay == FirstRetryDelay);
             if (_stopping.IsCancellationRequested)
                 return;
-            if (flushed)
+            if (failed.Count == 0)
             {
                 retryDelay = FirstRetryDelay;
                 continue;
             }
-            foreach (var outbox in work)
+            foreach (var outbox in failed)
                 MarkReady(outbox);
             try
             {
@@ -98,9 +100,11 @@ internal sealed partial class RedisGenerationPublisher(
         }
     }
 
-    /// <summary>Writes what each outbox has ready in one pipeline; false when some of it must be tried again.</summary>
-    private async Task<bool> FlushAsync(List<Outbox> work)
+    /// <summary>Writes what each outbox has ready in one pipeline; returns those whose write must be tried again.</summary>
+    private async Task<List<Outbox>> FlushAsync(List<Outbox> work, bool logFailure)
     {
+        var now = clock.GetUtcNow();
+        work.RemoveAll(outbox => outbox.Done || GiveUp(outbox, now));
         IDatabase database;
         try
         {
@@ -108,8 +112,9 @@ internal sealed partial class RedisGenerationPublisher(
         }
         catch (Exception e) when (RedisGenerationStore.IsUnavailable(e))
         {
-            Log.Unavailable(logger, e.GetType().Name, e.Message);
-            return false;
+            if (logFailure)
+                Log.Unavailable(logger, e.GetType().Name, e.Message);
+            return Failed(work, now);
         }
         var keys = store.Keys;
         var options = store.Options;
@@ -126,11 +131,14 @@ internal sealed partial class RedisGenerationPublisher(
                 Log.EventsLost(logger, id, outbox.Cursor, first - 1);
             var final = events.Count > 0 && GenerationLog.IsFinal(events[^1]);
             var lifetime = final ? generationOptions.RetainFinishedFor : options.RunningStreamTtl;
-            // Written again by every flush, which also renews its lifetime: a Redis that restarted without its data
-            // still learns what the generation is from the next flush.
-            var start = batch.StringSetAsync(keys.Start(id),
-                GenerationStreamEntry.EncodeStarted(outbox.Log.Started), lifetime);
-            calls.Add(start);
+            // Written again with every write of events, which also renews its lifetime: a Redis that restarted without
+            // its data still learns what the generation is from the next flush.
+            Task<bool>? start = null;
+            if (events.Count > 0 || !outbox.StartWritten)
+            {
+                start = batch.StringSetAsync(keys.Start(id), GenerationStreamEntry.EncodeStarted(outbox.Log.Started), lifetime);
+                calls.Add(start);
+            }
             Task<RedisValue>? add = null;
             var last = first + events.Count - 1;
             if (events.Count > 0)
@@ -152,27 +160,57 @@ internal sealed partial class RedisGenerationPublisher(
         catch (Exception e) when (RedisGenerationStore.IsUnavailable(e))
         {
             // Looked at one by one below: what landed is not written again.
-            Log.Unavailable(logger, e.GetType().Name, e.Message);
+            if (logFailure)
+                Log.Unavailable(logger, e.GetType().Name, e.Message);
         }
         foreach (var call in calls)
             _ = call.ContinueWith(static c => _ = c.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
 
-        var allLanded = true;
+        var failed = new List<Outbox>();
         foreach (var write in writes)
         {
+            var outbox = write.Outbox;
             if (!Landed(write.Start) || !Landed(write.Add))
             {
-                allLanded = false;
+                failed.Add(outbox);
                 continue;
             }
+            outbox.StartWritten = true;
+            outbox.FailingSince = null;
             if (write.Add is not null)
-                write.Outbox.Cursor = write.Last + 1;
+                outbox.Cursor = write.Last + 1;
             if (write.Final)
-                _outboxes.TryRemove(write.Outbox.Log.Started.GenerationId, out _);
+                Forget(outbox);
             else if (write.MayHaveMore)
-                MarkReady(write.Outbox);
+                MarkReady(outbox);
         }
-        return allLanded;
+        return Failed(failed, now);
+    }
+
+    private static List<Outbox> Failed(List<Outbox> outboxes, DateTimeOffset now)
+    {
+        foreach (var outbox in outboxes)
+            outbox.FailingSince ??= now;
+        return outboxes;
+    }
+
+    /// <summary>
+    /// A finished generation that Redis could not take for longer than it would have kept it is let go, so an outage
+    /// cannot pile up finished logs; a running one is kept (its log is bounded, and it is still being watched).
+    /// </summary>
+    private bool GiveUp(Outbox outbox, DateTimeOffset now)
+    {
+        if (!outbox.Log.IsFinished || outbox.FailingSince is not { } since || now - since <= generationOptions.RetainFinishedFor)
+            return false;
+        Log.GaveUp(logger, outbox.Log.Started.GenerationId);
+        Forget(outbox);
+        return true;
+    }
+
+    private void Forget(Outbox outbox)
+    {
+        outbox.Done = true;
+        _outboxes.TryRemove(outbox.Log.Started.GenerationId, out _);
     }
 
     /// <summary>
@@ -202,9 +240,17 @@ internal sealed partial class RedisGenerationPublisher(
         /// <summary>Position of the next event to write.</summary>
         public long Cursor { get; set; } = 1;
 
+        public bool StartWritten { get; set; }
+
+        /// <summary>Since when its writes fail, if they do.</summary>
+        public DateTimeOffset? FailingSince { get; set; }
+
+        /// <summary>Everything, final event included, is in Redis (or was given up).</summary>
+        public bool Done { get; set; }
+
         /// <summary>1 while the outbox waits in the ready queue, so it is queued once however many events arrive.</summary>
         public int Queued;
     }
 
-    private sealed record Write(Outbox Outbox, Task<bool> Start, Task<RedisValue>? Add, long Last, bool Final, bool MayHaveMore);
+    private sealed record Write(Outbox Outbox, Task<bool>? Start, Task<RedisValue>? Add, long Last, bool Final, bool MayHaveMore);
 }

@@ -65,9 +65,35 @@ public sealed class RedisRestartTests
         Assert.IsType<GenerationCompleted>(localEvents[^1]);
     }
 
-    private static StreamInstance Instance(RedisServerProcess redis, string streamUnavailableAfter) =>
+    [Fact]
+    public async Task RedisAwayLongerThanTheLocalLogHolds_RemoteViewersEndWithReplayUnavailable_AndLaterOnesResumeAfterTheGap()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var a = Instance(redis, streamUnavailableAfter: "00:05:00", replayBufferSize: 16);
+        await using var b = Instance(redis, streamUnavailableAfter: "00:05:00", replayBufferSize: 16);
+        var started = await OpenAsync(a.Stream);
+        var remote = StreamViewer.Start(b.Stream, started.GenerationId);
+        await AppendChunksAsync(a.Stream, started.GenerationId, 0, 5);
+        await remote.TakeThroughAsync(4);
+
+        await redis.KillAsync();
+        // Far more than the local log keeps (16): Redis will never get the first of them.
+        await AppendChunksAsync(a.Stream, started.GenerationId, 5, 100);
+        await redis.StartAgainAsync();
+        await CompleteAsync(a.Stream, started.GenerationId, 105);
+        var refused = await Assert.ThrowsAsync<GenerationStreamException>(remote.TakeAllAsync);
+        var resumed = await StreamViewer.Start(b.Stream, started.GenerationId, afterIndex: 100).TakeAllAsync();
+
+        Assert.Equal(GenerationErrorCodes.ReplayUnavailable, refused.Code);
+        Assert.Equal(Enumerable.Range(0, 5), remote.Taken.OfType<TokenChunk>().Select(c => c.Index));
+        Assert.Equal(Enumerable.Range(101, 4), resumed.OfType<TokenChunk>().Select(c => c.Index));
+        Assert.IsType<GenerationCompleted>(resumed[^1]);
+    }
+
+    private static StreamInstance Instance(RedisServerProcess redis, string streamUnavailableAfter, int replayBufferSize = 65_536) =>
         StreamInstance.Create(RedisStreamSettings.For(redis.ConnectionString, "restart:",
             ("Llm:Generation:StreamUnavailableAfter", streamUnavailableAfter),
             ("Llm:Generation:StreamPollInterval", "00:00:00.100"),
-            ("Llm:Generation:RedisCommandTimeout", "00:00:01")));
+            ("Llm:Generation:RedisCommandTimeout", "00:00:01"),
+            ("Llm:Generation:ReplayBufferSize", replayBufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 }
