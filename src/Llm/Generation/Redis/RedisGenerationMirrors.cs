@@ -53,7 +53,9 @@ internal sealed partial class RedisGenerationMirrors(
         var (started, entries) = await FetchBeginningAsync(generationId, cancellationToken);
         if (started is null)
             return null;
-        Mirror mirror;
+        // Filled before anyone else can see it, so outside the lock that every viewer's join takes.
+        var mirror = new Mirror(new GenerationLog(started, generationOptions.ReplayBufferSize)) { Viewers = 1 };
+        mirror.Apply(entries);
         lock (_gate)
         {
             if (_mirrors.TryGetValue(generationId, out var raced))
@@ -61,8 +63,6 @@ internal sealed partial class RedisGenerationMirrors(
                 raced.Viewers++;
                 return raced;
             }
-            mirror = new Mirror(new GenerationLog(started, generationOptions.ReplayBufferSize)) { Viewers = 1 };
-            mirror.Apply(entries);
             _mirrors.Add(generationId, mirror);
             _loop ??= Task.Run(RunAsync);
         }

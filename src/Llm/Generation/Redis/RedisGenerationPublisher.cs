@@ -81,7 +81,12 @@ internal sealed partial class RedisGenerationPublisher(
             }
             var failed = work.Count == 0 ? [] : await FlushAsync(work, logFailure: retryDelay == FirstRetryDelay);
             if (_stopping.IsCancellationRequested)
+            {
+                // What became ready during that flush gets one too; a failure ends it (the wait is bounded).
+                if (failed.Count == 0 && !_ready.IsEmpty)
+                    continue;
                 return;
+            }
             if (failed.Count == 0)
             {
                 retryDelay = FirstRetryDelay;
