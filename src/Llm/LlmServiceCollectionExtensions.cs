@@ -13,8 +13,9 @@ namespace LlmPlatform.Llm;
 public static class LlmServiceCollectionExtensions
 {
     /// <summary>
-    /// Providers (section <c>Llm</c>), users' own provider keys, the generation pipeline, its event stream (in memory)
-    /// and its rate limits; the background worker that runs periodic jobs on one instance.
+    /// Providers (section <c>Llm</c>), users' own provider keys, the generation pipeline, its event stream and signals
+    /// (in memory, or over Redis when configured), its rate limits, and the background worker that runs periodic jobs on
+    /// one instance.
     /// </summary>
     public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder)
     {
@@ -33,8 +34,7 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<GenerationInstance>();
         services.AddSingleton<ActiveGenerations>();
         services.AddSingleton<GenerationViewers>();
-        services.AddSingleton<IGenerationEventStream, InMemoryGenerationEventStream>();
-        services.AddSingleton<IGenerationSignals, InMemoryGenerationSignals>();
+        builder.AddGenerationStreams();
         services.AddSingleton<GenerationStore>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton<GenerationAdmission>();

@@ -44,6 +44,7 @@ public static class GenerationErrorCodes
     public const string UnknownModel = "UNKNOWN_MODEL";
     public const string ReplayUnavailable = "REPLAY_UNAVAILABLE";
     public const string FellBehind = "FELL_BEHIND";
+    public const string StreamUnavailable = "STREAM_UNAVAILABLE";
     public const string RateLimited = "RATE_LIMITED";
     public const string InstanceLost = "INSTANCE_LOST";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";

@@ -96,7 +96,15 @@ public sealed class GenerationService(
             await running.Completion.WaitAsync(options.Value.CancelWaitTimeout, clock, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             return await store.FindAsync(generationId, viewer, cancellationToken);
         }
-        await signals.RequestCancelAsync(generationId, cancellationToken);
+        try
+        {
+            await signals.RequestCancelAsync(generationId, cancellationToken);
+        }
+        catch (GenerationStreamException)
+        {
+            // The other instances cannot be reached (Redis is away): it is still running, and the answer says so.
+            return state;
+        }
         var giveUpAt = clock.GetUtcNow() + options.Value.CancelWaitTimeout;
         while (state is { Status: GenerationPhase.Running } && clock.GetUtcNow() < giveUpAt)
         {

@@ -24,20 +24,25 @@ public interface IGenerationEventStream
     IAsyncEnumerable<GenerationEvent> ReadAsync(Guid generationId, int? afterIndex, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The chunks the stream still holds after <paramref name="afterIndex"/> (-1: all), at once, without waiting for more;
-    /// null when it holds nothing for this generation or can no longer give them gap-free (trimmed past afterIndex).
+    /// The chunks the stream still holds after <paramref name="afterIndex"/> (-1: all), at once, without waiting for
+    /// more; null when it holds nothing for this generation or can no longer give them gap-free (trimmed past
+    /// <paramref name="afterIndex"/>).
     /// </summary>
     ValueTask<IReadOnlyList<TokenChunk>?> ReadRetainedAsync(Guid generationId, int afterIndex, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Ends a generation whose own instance is gone: appends <paramref name="final"/> when the stream still holds the
-    /// generation and it has no final event yet, so live and resuming viewers on every instance get it. False when the
-    /// stream holds nothing for it or it already ended. Never throws for an unknown id.
+    /// Ends a generation whose own instance is gone: appends <paramref name="final"/> (GenerationFailed or
+    /// GenerationCompleted) when the stream still holds the generation and it has no final event yet, so live and
+    /// resuming viewers on every instance get it. False when the stream holds nothing for it or it already ended.
+    /// Never throws for an unknown id.
     /// </summary>
     ValueTask<bool> EndOrphanAsync(GenerationEvent final, CancellationToken cancellationToken);
 }
 
-/// <summary>A stream cannot be read as asked: unknown, expired, or the reader fell behind the retained events.</summary>
+/// <summary>
+/// A stream cannot be read as asked: unknown or expired (NOT_FOUND), the reader fell behind the retained events
+/// (REPLAY_UNAVAILABLE, FELL_BEHIND), or the store shared by the instances stayed unreachable (STREAM_UNAVAILABLE).
+/// </summary>
 public sealed class GenerationStreamException : Exception
 {
     public GenerationStreamException(string code, string message) : base(message) => Code = code;

@@ -30,6 +30,7 @@ public sealed class TestServers
     [
         ("Llm:RateLimits:RedisKeyPrefix", "ratelimit:"),
         ("Worker:RedisKeyPrefix", "worker:"),
+        ("Llm:Generation:RedisKeyPrefix", "generation:"),
     ];
 
     private readonly Func<Task<TestDatabase>> _createDatabase;
