@@ -63,6 +63,9 @@ internal sealed class SseReservation : IAsyncDisposable
     {
         var running = new RunningOperation(services.Scopes, Closing);
         var operation = new Operation(running);
+        var sink = new FramedSink(new SseFraming(services.Serializer, id), message => SendIfLive(id, operation, message), () => Finish(id, operation));
+        // Each operation carries its own bearer token, so each ends when that token expires.
+        operation.Expiry = TokenExpiry.Schedule(services.Authenticator, user, services.Clock, () => sink.Failed(TokenExpiry.Error()));
         lock (_operations)
         {
             if (Volatile.Read(ref _disposed) == 1)
@@ -74,15 +77,12 @@ internal sealed class SseReservation : IAsyncDisposable
             // Registered before it starts: a fast result finds it live.
             _operations.Add(id, operation);
         }
-        var sink = new FramedSink(new SseFraming(services.Serializer, id), message => SendIfLive(id, operation, message), () => Finish(id, operation));
-        // Each operation carries its own bearer token, so each ends when that token expires.
-        operation.Expiry = TokenExpiry.Schedule(services.Authenticator, user, services.Clock, () => sink.Failed(TokenExpiry.Error()));
         running.Start(services.Executor, request, user, remoteAddress, sink);
         return null;
 
         RequestError Refuse(RequestError error)
         {
-            _ = running.DisposeAsync();
+            _ = operation.DisposeAsync();
             return error;
         }
     }
