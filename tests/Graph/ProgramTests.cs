@@ -21,6 +21,9 @@ public sealed class ProgramTests
     [InlineData("GraphQL:Filtering:MaxListValues", "0")]
     [InlineData("GraphQL:Filtering:MaxSortFields", "0")]
     [InlineData("Transport:Batching:MaxBatchSize", "0")]
+    [InlineData("Transport:Sse:MaxStreamsPerCaller", "0")]
+    [InlineData("Transport:Sse:MaxStreams", "0")]
+    [InlineData("Transport:Sse:ReservationTimeout", "00:00:00")]
     [InlineData("Personas:MaxSystemPromptLength", "20001")]
     [InlineData("Llm:Generation:MaxMessagesPerConversation", "1")]
     public async Task Start_LimitOutOfRange_FailsNamingTheSetting(string key, string value)

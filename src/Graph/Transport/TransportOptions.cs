@@ -19,7 +19,10 @@ public sealed class TransportOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan ConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the server pings an idle WebSocket client (protocol ping, and the WebSocket's own).</summary>
+    /// <summary>
+    /// How often the server pings an idle WebSocket client (protocol ping, and the WebSocket's own), and sends a
+    /// keep-alive on an idle SSE stream (a comment) or multipart response (a <c>{}</c> part).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(12);
 
@@ -27,7 +30,7 @@ public sealed class TransportOptions
     [Range(1, 100 * 1024 * 1024)]
     public int MaxWebSocketMessageSize { get; set; } = 256 * 1024;
 
-    /// <summary>Most operations running at once on one WebSocket; more are refused with an error.</summary>
+    /// <summary>Most operations running at once on one WebSocket or single-connection SSE stream; more are refused with an error.</summary>
     [Range(1, 100_000)]
     public int MaxOperationsPerConnection { get; set; } = 100;
 

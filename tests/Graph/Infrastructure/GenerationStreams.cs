@@ -17,7 +17,7 @@ public static class GenerationStreams
         ... on GenerationStarted { generation { id } conversation { id } }
         ... on TokenChunk { generationId index text }
         ... on GenerationCompleted { generationId message { content finishReason } }
-        ... on GenerationFailed { generationId code reason: message }
+        ... on GenerationFailed { generationId code reason }
         """;
 
     public const string Generate = "subscription Generate($input: GenerateInput!) { generate(input: $input) { " + EventSelection + " } }";

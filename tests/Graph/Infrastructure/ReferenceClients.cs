@@ -4,12 +4,15 @@ namespace LlmPlatform.Graph.Tests.Infrastructure;
 
 /// <summary>
 /// Drives the reference JS clients (tests/js/graphql-stream-clients.mjs): graphql-ws over WebSocket, graphql-sse
-/// over SSE in distinct connections mode. The operations run at once; each returns what it received.
+/// over SSE in distinct or single connection mode, Apollo Client's HttpLink over multipart HTTP. The operations run
+/// at once; each returns what it received.
 /// </summary>
 public static class ReferenceClients
 {
     public const string GraphQLWs = "ws";
     public const string GraphQLSse = "sse";
+    public const string GraphQLSseSingleConnection = "sse-single";
+    public const string ApolloMultipart = "apollo";
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
@@ -17,21 +20,39 @@ public static class ReferenceClients
         RunWithTokenAsync(server, client, token: null, operations);
 
     /// <summary>The same, authenticated with <paramref name="token"/> as the client sends one (init payload, or header).</summary>
-    public static async Task<IReadOnlyList<ClientOutcome>> RunWithTokenAsync(
+    public static Task<IReadOnlyList<ClientOutcome>> RunWithTokenAsync(
         StreamingServer server, string client, string? token, params (string Query, JsonObject? Variables)[] operations)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        return RunOperationsAsync(server, client, token,
+            operations.Select(o => new JsonObject { ["query"] = o.Query, ["variables"] = o.Variables?.DeepClone() }).ToArray());
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operations"/> (each <c>{ query, variables?, unsubscribeAfter? }</c>, see the script) at once
+    /// with <paramref name="client"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<ClientOutcome>> RunOperationsAsync(StreamingServer server, string client, string? token, params JsonObject[] operations)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(operations);
         var url = client == GraphQLWs ? server.WebSocketEndpoint : server.GraphQLEndpoint;
-        var json = new JsonArray(operations.Select(o => (JsonNode)new JsonObject { ["query"] = o.Query, ["variables"] = o.Variables?.DeepClone() }).ToArray()).ToJsonString();
+        var json = new JsonArray(operations.Select(o => (JsonNode)o.DeepClone()).ToArray()).ToJsonString();
+        var package = client switch
+        {
+            GraphQLWs => "graphql-ws",
+            ApolloMultipart => "@apollo/client",
+            _ => "graphql-sse",
+        };
         var output = await NodeScript.RunAsync("graphql-stream-clients.mjs", token is null ? [client, url.ToString(), json] : [client, url.ToString(), json, token],
-            client == GraphQLWs ? "graphql-ws" : "graphql-sse", RunTimeout);
+            package, RunTimeout);
         var summary = JsonNode.Parse(output)?.AsArray() ?? throw new InvalidOperationException("No summary: " + output);
         Assert.Equal(operations.Length, summary.Count);
         return summary.Select(o => new ClientOutcome(
             o!["results"]!.AsArray().Select(r => r?.DeepClone()).ToList(),
             o["completed"]?.GetValue<bool>() ?? false,
-            o["error"]?.GetValue<string>())).ToList();
+            o["error"]?.GetValue<string>(),
+            o["unsubscribed"]?.GetValue<bool>() ?? false)).ToList();
     }
 
     /// <summary>Streams a generation with <paramref name="client"/>; checks it token by token and against what was stored.</summary>
@@ -104,7 +125,7 @@ public static class ReferenceClients
 }
 
 /// <summary>What a reference client received for one operation, and how it ended.</summary>
-public sealed record ClientOutcome(IReadOnlyList<JsonNode?> Results, bool Completed, string? Error)
+public sealed record ClientOutcome(IReadOnlyList<JsonNode?> Results, bool Completed, string? Error, bool Unsubscribed = false)
 {
     public ClientOutcome ShouldHaveCompleted()
     {

@@ -13,6 +13,7 @@ internal abstract class FilterField
 internal sealed class FilterField<TProperty>(Expression property) : FilterField
 {
     private static readonly MethodInfo StringContains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
+    private static readonly MethodInfo StringToLower = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
     private static readonly MethodInfo StringSubstring = typeof(string).GetMethod(nameof(string.Substring), [typeof(int), typeof(int)])!;
     private static readonly MethodInfo ListContains = typeof(List<TProperty>).GetMethod(nameof(List<TProperty>.Contains))!;
 
@@ -48,6 +49,8 @@ internal sealed class FilterField<TProperty>(Expression property) : FilterField
             "nin" => Expression.Not(InList(value)),
             "contains" => Expression.Call(property, StringContains, Parameter(value)),
             "ncontains" => Expression.Not(Expression.Call(property, StringContains, Parameter(value))),
+            "ieq" => Expression.Equal(Lower(property), Lower(Parameter(value))),
+            "icontains" => Expression.Call(Lower(property), StringContains, Lower(Parameter(value))),
             "startsWith" => StartsWith(value),
             "nstartsWith" => Expression.Not(StartsWith(value)),
             "endsWith" => EndsWith(value),
@@ -80,6 +83,11 @@ internal sealed class FilterField<TProperty>(Expression property) : FilterField
             Expression.GreaterThanOrEqual(start, Expression.Constant(0)),
             Expression.Equal(Expression.Call(property, StringSubstring, start, Length(text)), text));
     }
+
+    // Both databases translate ToLower to lower() and Contains to a substring search (instr, strpos), so one
+    // expression means the same on each, with no LIKE whose `%` and `_` would need escaping. One difference stays
+    // and is documented: SQLite's lower() folds only A-Z, PostgreSQL's every letter its locale knows (Ä and ä).
+    private static MethodCallExpression Lower(Expression text) => Expression.Call(text, StringToLower);
 
     private static MemberExpression Length(Expression text) => Expression.Property(text, nameof(string.Length));
 

@@ -9,11 +9,13 @@ public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
     public StringOperationFilterInputGraphType()
     {
         Name = "StringOperationFilterInput";
-        Description = "Conditions on a text field; all that are given must hold. Comparisons are case-sensitive.";
+        Description = "Conditions on a text field; all that are given must hold. Comparisons are case-sensitive, except `ieq` and `icontains`.";
         Field<StringGraphType>("eq").Description("Equal to.");
         Field<StringGraphType>("neq").Description("Not equal to.");
         Field<StringGraphType>("contains").Description("Contains this text.");
         Field<StringGraphType>("ncontains").Description("Does not contain this text.");
+        Field<StringGraphType>("ieq").Description("Equal to, ignoring case: of A-Z on SQLite, of every letter on PostgreSQL (by its locale).");
+        Field<StringGraphType>("icontains").Description("Contains this text, ignoring case: of A-Z on SQLite, of every letter on PostgreSQL (by its locale).");
         Field<StringGraphType>("startsWith").Description("Starts with this text.");
         Field<StringGraphType>("nstartsWith").Description("Does not start with this text.");
         Field<StringGraphType>("endsWith").Description("Ends with this text.");

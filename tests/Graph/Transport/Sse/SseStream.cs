@@ -30,9 +30,17 @@ internal sealed class SseStream : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(server);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (token is not null)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await OpenAsync(server, request);
+    }
+
+    /// <summary>Sends <paramref name="request"/> accepting text/event-stream, and reads the events of its response.</summary>
+    public static async Task<SseStream> OpenAsync(PlatformServer server, HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var timeout = new CancellationTokenSource(GenerationStreams.Wait);
         var response = await server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token), Encoding.UTF8);
