@@ -57,7 +57,7 @@ internal sealed partial class GraphQLHttpEndpoint(
             }
 
             var result = await executor.ExecuteAsync(operations.Requests[0], context.User, context.Connection.RemoteIpAddress, context.RequestServices,
-                isGet ? OnlyQueriesValidationRule.Instance : null, context.RequestAborted);
+                isGet ? OperationTypeValidationRule.OnlyQueries : OperationTypeValidationRule.NoSubscriptions, context.RequestAborted);
             context.Response.StatusCode = StatusCodeFor(result, mediaType, isGet, context);
             context.Response.ContentType = ContentTypeOf(mediaType);
             await serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
@@ -79,7 +79,7 @@ internal sealed partial class GraphQLHttpEndpoint(
         foreach (var request in requests)
         {
             results.Add(await executor.ExecuteAsync(request, context.User, context.Connection.RemoteIpAddress, context.RequestServices,
-                extraRule: null, context.RequestAborted));
+                OperationTypeValidationRule.NoSubscriptions, context.RequestAborted));
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = ContentTypeOf(mediaType);
@@ -88,7 +88,7 @@ internal sealed partial class GraphQLHttpEndpoint(
 
     private static int StatusCodeFor(ExecutionResult result, string mediaType, bool isGet, HttpContext context)
     {
-        if (isGet && result.Errors?.Any(e => e is ValidationError { Number: OnlyQueriesValidationRule.Code }) == true)
+        if (isGet && result.Errors?.Any(e => e is ValidationError { Number: OperationTypeValidationRule.MethodNotAllowedCode }) == true)
         {
             context.Response.Headers.Allow = "POST";
             return StatusCodes.Status405MethodNotAllowed;
