@@ -9,6 +9,7 @@ using LlmPlatform.Graph.Providers;
 using LlmPlatform.Graph.Schema.Introspection;
 using LlmPlatform.Graph.Schema.Filtering;
 using LlmPlatform.Graph.Schema.Paging;
+using LlmPlatform.Graph.Schema.PersistedOperations;
 using LlmPlatform.Graph.Users;
 using Microsoft.Extensions.Options;
 
@@ -51,6 +52,7 @@ public static class SchemaServiceCollectionExtensions
             .AddValidationRule<IntrospectionValidationRule>()
             .AddValidationRule<IntrospectionCostValidationRule>()
             .AddValidationRule(sp => new DataComplexityValidationRule(ComplexityLimits(sp)))
+            .AddPersistedOperations(builder)
             .ConfigureExecution<DocumentCache>()
             .AddExecutionStrategy<IExecutionStrategy>(parallel ? ParallelExecutionStrategy.Instance : SerialExecutionStrategy.Instance, GraphQLParser.AST.OperationType.Query)
             .AddErrorInfoProvider((errors, sp) =>

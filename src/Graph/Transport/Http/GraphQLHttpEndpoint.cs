@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Transport;
 using GraphQL.Validation;
+using LlmPlatform.Graph.Schema.PersistedOperations;
 using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Transport.Http;
@@ -93,6 +94,9 @@ internal sealed partial class GraphQLHttpEndpoint(
             context.Response.Headers.Allow = "POST";
             return StatusCodes.Status405MethodNotAllowed;
         }
+        // A malformed persisted query is a malformed request, whichever type the client reads.
+        if (!result.Executed && result.Errors?.Any(e => e is InvalidPersistedQueryError) == true)
+            return StatusCodes.Status400BadRequest;
         // Under application/json every GraphQL response is 200 (legacy clients read errors from the body).
         // Under application/graphql-response+json a response without data must not be 2xx: a request that never
         // executed is the client's fault (400) unless the server ran out of time (504) or failed (500).
