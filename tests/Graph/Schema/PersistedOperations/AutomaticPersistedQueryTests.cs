@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Tests.Infrastructure;
 using LlmPlatform.Graph.Tests.Transport.Sse;
+using LlmPlatform.Graph.Tests.Transport.WebSockets;
 
 namespace LlmPlatform.Graph.Tests.Schema.PersistedOperations;
 
@@ -110,6 +111,26 @@ public sealed class AutomaticPersistedQueryTests(StreamingServer server) : IClas
 
         var events = await second.ReadToCompleteAsync();
         Assert.Equal("GenerationCompleted", events[^1].String("data.generate.__typename"));
+    }
+
+    [Fact]
+    public async Task WebSocket_UnknownHashThenWithItsQueryThenHashAlone_NotFoundThenRuns()
+    {
+        var query = PersistedQueries.UniqueQuery();
+        var hash = PersistedQueries.Sha256(query);
+        await using var socket = await TestWebSocket.ConnectAsync(server, Transports.WebSocket);
+        await socket.InitAsync();
+
+        await socket.SendAsync("subscribe", "1", new JsonObject { ["extensions"] = PersistedQueries.Extensions(hash) });
+        var notFound = await socket.ReceiveAsync();
+        await socket.SendAsync("subscribe", "2", new JsonObject { ["query"] = query, ["extensions"] = PersistedQueries.Extensions(hash) });
+        var withQuery = await socket.ReceiveOperationAsync("2", "complete");
+        await socket.SendAsync("subscribe", "3", new JsonObject { ["extensions"] = PersistedQueries.Extensions(hash) });
+        var hashOnly = await socket.ReceiveOperationAsync("3", "complete");
+
+        Assert.Equal("error", notFound.String("type"));
+        Assert.Equal("PERSISTED_QUERY_NOT_FOUND", notFound.String("payload[0].extensions.code"));
+        Assert.Equal(withQuery[0].Int("payload.data.personas.totalCount"), hashOnly[0].Int("payload.data.personas.totalCount"));
     }
 }
 
