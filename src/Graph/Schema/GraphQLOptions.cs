@@ -54,7 +54,7 @@ public sealed class GraphQLOptions
 
     /// <summary>
     /// Deepest nesting of fields below `__schema` or `__type` (they are level 1). graphql-js's standard introspection
-    /// query reaches 14; an operation that only introspects is measured by this and the next limit, not by
+    /// query reaches 15; an operation that only introspects is measured by this and the next limit, not by
     /// <see cref="MaxDepth"/> and <see cref="MaxComplexity"/>.
     /// </summary>
     [Range(1, 1000)]
