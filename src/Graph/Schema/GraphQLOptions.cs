@@ -52,6 +52,18 @@ public sealed class GraphQLOptions
     /// <summary>Answer `__schema` and `__type`; off, they are refused with INTROSPECTION_DISABLED. On by default except in Production.</summary>
     public bool EnableIntrospection { get; set; } = true;
 
+    /// <summary>
+    /// Deepest nesting of fields below `__schema` or `__type` (they are level 1). graphql-js's standard introspection
+    /// query reaches 15; an operation that only introspects is measured by this and the next limit, not by
+    /// <see cref="MaxDepth"/> and <see cref="MaxComplexity"/>.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxIntrospectionDepth { get; set; } = 20;
+
+    /// <summary>Most `fields`, `inputFields`, `interfaces` and `possibleTypes` nested in one another in introspection (standard query: 1).</summary>
+    [Range(1, 100)]
+    public int MaxIntrospectionListDepth { get; set; } = 2;
+
     /// <summary>Include exception messages and stack traces in errors. Null: only in Development.</summary>
     public bool? ExposeExceptionDetails { get; set; }
 

@@ -2,6 +2,7 @@ using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
+using LlmPlatform.Graph.Schema.Introspection;
 
 namespace LlmPlatform.Graph.Schema;
 
@@ -19,5 +20,8 @@ public sealed class PlatformSchema : GraphQL.Types.Schema
         RegisterType(typeof(ConversationGraphType));
         RegisterType(typeof(MessageGraphType));
         RegisterType(typeof(GenerationGraphType));
+        StandardIntrospection.EnableFeatures(this);
     }
+
+    protected override void OnBeforeInitializeType(IGraphType graphType) => StandardIntrospection.Complete(graphType);
 }

@@ -2,13 +2,14 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Types;
 using GraphQL.Validation.Complexity;
-using GraphQL.Validation.Rules.Custom;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
 using LlmPlatform.Graph.Providers;
+using LlmPlatform.Graph.Schema.Introspection;
 using LlmPlatform.Graph.Schema.Filtering;
 using LlmPlatform.Graph.Schema.Paging;
+using LlmPlatform.Graph.Schema.PersistedOperations;
 using LlmPlatform.Graph.Users;
 using Microsoft.Extensions.Options;
 
@@ -39,7 +40,7 @@ public static class SchemaServiceCollectionExtensions
 
         // Registered before the engine's own, which it registers only when none is.
         services.AddSingleton<IDocumentBuilder, LimitedDocumentBuilder>();
-        services.AddSingleton(sp => new VariableComplexityValidationRule(new ComplexityValidationRule(ComplexityLimits(sp))));
+        services.AddSingleton(sp => new VariableComplexityValidationRule(new DataComplexityValidationRule(ComplexityLimits(sp))));
 
         var isDevelopment = builder.Environment.IsDevelopment();
         var parallel = builder.Configuration.GetSection(GraphQLOptions.Section).Get<GraphQLOptions>()?.ParallelExecution ?? false;
@@ -49,7 +50,9 @@ public static class SchemaServiceCollectionExtensions
             .AddSystemTextJson()
             .AddValidationRule<AliasLimitValidationRule>()
             .AddValidationRule<IntrospectionValidationRule>()
-            .AddValidationRule(sp => new ComplexityValidationRule(ComplexityLimits(sp)))
+            .AddValidationRule<IntrospectionCostValidationRule>()
+            .AddValidationRule(sp => new DataComplexityValidationRule(ComplexityLimits(sp)))
+            .AddPersistedOperations(builder)
             .ConfigureExecution<DocumentCache>()
             .AddExecutionStrategy<IExecutionStrategy>(parallel ? ParallelExecutionStrategy.Instance : SerialExecutionStrategy.Instance, GraphQLParser.AST.OperationType.Query)
             .AddErrorInfoProvider((errors, sp) =>

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Transport;
 using GraphQL.Validation;
+using LlmPlatform.Graph.Schema.PersistedOperations;
 using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Transport.Http;
@@ -57,7 +58,7 @@ internal sealed partial class GraphQLHttpEndpoint(
             }
 
             var result = await executor.ExecuteAsync(operations.Requests[0], context.User, context.Connection.RemoteIpAddress, context.RequestServices,
-                isGet ? OnlyQueriesValidationRule.Instance : null, context.RequestAborted);
+                isGet ? OperationTypeValidationRule.OnlyQueries : OperationTypeValidationRule.NoSubscriptions, context.RequestAborted);
             context.Response.StatusCode = StatusCodeFor(result, mediaType, isGet, context);
             context.Response.ContentType = ContentTypeOf(mediaType);
             await serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
@@ -79,7 +80,7 @@ internal sealed partial class GraphQLHttpEndpoint(
         foreach (var request in requests)
         {
             results.Add(await executor.ExecuteAsync(request, context.User, context.Connection.RemoteIpAddress, context.RequestServices,
-                extraRule: null, context.RequestAborted));
+                OperationTypeValidationRule.NoSubscriptions, context.RequestAborted));
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = ContentTypeOf(mediaType);
@@ -88,11 +89,14 @@ internal sealed partial class GraphQLHttpEndpoint(
 
     private static int StatusCodeFor(ExecutionResult result, string mediaType, bool isGet, HttpContext context)
     {
-        if (isGet && result.Errors?.Any(e => e is ValidationError { Number: OnlyQueriesValidationRule.Code }) == true)
+        if (isGet && result.Errors?.Any(e => e is ValidationError { Number: OperationTypeValidationRule.MethodNotAllowedCode }) == true)
         {
             context.Response.Headers.Allow = "POST";
             return StatusCodes.Status405MethodNotAllowed;
         }
+        // A malformed persisted query is a malformed request, whichever type the client reads.
+        if (!result.Executed && result.Errors?.Any(e => e is InvalidPersistedQueryError) == true)
+            return StatusCodes.Status400BadRequest;
         // Under application/json every GraphQL response is 200 (legacy clients read errors from the body).
         // Under application/graphql-response+json a response without data must not be 2xx: a request that never
         // executed is the client's fault (400) unless the server ran out of time (504) or failed (500).

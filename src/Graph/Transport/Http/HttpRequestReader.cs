@@ -31,7 +31,7 @@ internal sealed class HttpRequestReader(IGraphQLTextSerializer serializer, Trans
     }
 
     private static RequestError? HasNoQuery(GraphQLRequest request) =>
-        string.IsNullOrWhiteSpace(request.Query) && request.DocumentId is null ? RequestError.BadRequest("The request has no `query`.") : null;
+        OperationDocument.IsMissing(request) ? RequestError.BadRequest("The request has no `query`.") : null;
 
     private (GraphQLRequest?, RequestError?) ReadQueryString(HttpRequest http)
     {

@@ -28,7 +28,7 @@ internal sealed class OperationMessages(IGraphQLTextSerializer serializer)
         try
         {
             var request = serializer.ReadNode<GraphQLRequest>(payload);
-            return string.IsNullOrWhiteSpace(request?.Query) && request?.DocumentId is null ? null : request;
+            return request is null || OperationDocument.IsMissing(request) ? null : request;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NotSupportedException)
         {

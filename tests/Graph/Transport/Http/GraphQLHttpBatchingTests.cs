@@ -48,6 +48,21 @@ public sealed class GraphQLHttpBatchingTests(GraphQLHttpBatchingTests.BatchingSe
     }
 
     [Fact]
+    public async Task Post_BatchWithASubscription_RefusesItAndStartsNothing()
+    {
+        var messages = await server.CountAsync<Message>();
+        var batch = Batch(
+            Request("query First { first: __typename }"),
+            Request(GenerationStreams.Generate, GenerationStreams.Input(GenerationStreams.UniquePrompt(), 5)));
+
+        var results = await PostBatchAsync(batch, HttpStatusCode.OK);
+
+        Assert.Equal("Query", results[0]!.AsObject().ShouldHaveNoErrors().String("data.first"));
+        Assert.Equal(["SUBSCRIPTION_NEEDS_STREAMING_TRANSPORT"], results[1]!.AsObject().ErrorCodes());
+        Assert.Equal(messages, await server.CountAsync<Message>());
+    }
+
+    [Fact]
     public async Task Post_BatchWithAMutation_RunsItBeforeTheQueriesAfterIt()
     {
         var name = "Batched " + Guid.NewGuid().ToString("N");

@@ -1,6 +1,6 @@
 using LlmPlatform.Graph.Tests.Infrastructure;
 
-namespace LlmPlatform.Graph.Tests.Schema;
+namespace LlmPlatform.Graph.Tests.Schema.Introspection;
 
 /// <summary>Introspection is off by default in Production: `__schema` and `__type` are refused on every transport, `__typename` is not.</summary>
 public sealed class IntrospectionOffTests(ProductionServer server) : IClassFixture<ProductionServer>

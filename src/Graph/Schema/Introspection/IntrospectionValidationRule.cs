@@ -2,7 +2,7 @@ using GraphQL.Validation;
 using GraphQLParser.AST;
 using Microsoft.Extensions.Options;
 
-namespace LlmPlatform.Graph.Schema;
+namespace LlmPlatform.Graph.Schema.Introspection;
 
 /// <summary>
 /// Refuses `__schema` and `__type` when <see cref="GraphQLOptions.EnableIntrospection"/> is off; `__typename` stays
