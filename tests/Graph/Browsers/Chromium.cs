@@ -43,6 +43,9 @@ public sealed class Chromium : IAsyncLifetime
             Headless = true,
             Args = Flags,
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            // Banana Cake Pop's service worker reloads the page when it first takes control, at a moment that
+            // depends on the machine's load; a test must not lose what it typed to that.
+            ServiceWorkers = ServiceWorkerPolicy.Block,
         });
     }
 

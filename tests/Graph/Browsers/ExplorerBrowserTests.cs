@@ -26,6 +26,21 @@ public sealed class ExplorerBrowserTests(BrowserServer server, Chromium chromium
             socket.FrameReceived += (_, frame) => { lock (frames) frames.Add("received " + frame.Text); };
         };
 
+        try
+        {
+            await UseExplorerAsync(page, frames, sockets);
+        }
+        catch
+        {
+            await Chromium.ScreenshotAsync(page, "explorer-failed");
+            throw;
+        }
+        lock (requests)
+            Assert.All(requests, url => Assert.True(IsThisServer(url), $"a request left the server: {url}"));
+    }
+
+    private async Task UseExplorerAsync(IPage page, List<string> frames, List<string> sockets)
+    {
         await page.GotoAsync(server.GraphQLEndpoint.ToString());
         await page.WaitForSelectorAsync("text=Create Document", Loading);
         var introspection = WaitForGraphQLAsync(page, "__schema");
@@ -45,6 +60,8 @@ public sealed class ExplorerBrowserTests(BrowserServer server, Chromium chromium
 
         await ReplaceDocumentAsync(page,
             "subscription Stream { generate(input: { prompt: \"hello from the explorer\", maxTokens: 8 }) { __typename ... on TokenChunk { index text } } }");
+        // The operation builder lists the document's operation once the explorer has parsed it: then Run runs it.
+        await Assertions.Expect(page.Locator("text=Stream").First).ToBeVisibleAsync();
         await RunAsync(page);
         await WaitUntilAsync(() => { lock (frames) return frames.Any(f => f.Contains("GenerationCompleted", StringComparison.Ordinal)); });
         await Assertions.Expect(page.Locator("text=GenerationCompleted").Last).ToBeVisibleAsync();
@@ -58,8 +75,6 @@ public sealed class ExplorerBrowserTests(BrowserServer server, Chromium chromium
             var indexes = frames.Select(f => Regex.Match(f, "\"index\":(\\d+)")).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value)).ToList();
             Assert.Equal(Enumerable.Range(0, 8), indexes);
         }
-        lock (requests)
-            Assert.All(requests, url => Assert.True(IsThisServer(url), $"a request left the server: {url}"));
     }
 
     private Task<IResponse> WaitForGraphQLAsync(IPage page, string documentPart) =>
