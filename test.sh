@@ -13,7 +13,10 @@
 #      If a variable is already set, that server is used as is and nothing is
 #      started for it.
 #   2. Installs the JS reference clients used by the protocol tests (tests/js).
-#   3. Runs `dotnet test LlmPlatform.sln` with a TRX logger writing into
+#   3. Finds a Chromium for the browser tests (installing Debian's `chromium`
+#      when there is none) and exports its path as LLMPLATFORM_TEST_CHROMIUM;
+#      Playwright drives it and never downloads a browser of its own.
+#   4. Runs `dotnet test LlmPlatform.sln` with a TRX logger writing into
 #      $TEST_RESULTS_DIR (default: ./TestResults) and exits with its exit code.
 #
 # When a prerequisite is unavailable, CI=true makes that fatal; otherwise it is
@@ -400,6 +403,40 @@ install_js_clients() {
 }
 
 # ---------------------------------------------------------------------------
+# Headless Chromium for the browser tests
+# ---------------------------------------------------------------------------
+
+# The first browser on PATH that actually starts: Ubuntu's chromium-browser
+# without its snap is a stub that only says how to install the snap.
+find_chromium() {
+  local name path
+  for name in chromium chromium-browser google-chrome google-chrome-stable; do
+    path=$(type -P "$name") || continue
+    if timeout 30 "$path" --headless --no-sandbox --version >/dev/null 2>&1; then
+      echo "$path"
+      return 0
+    fi
+  done
+  return 1
+}
+
+ensure_chromium() {
+  if [[ -n "${LLMPLATFORM_TEST_CHROMIUM:-}" ]]; then
+    log "Chromium: using LLMPLATFORM_TEST_CHROMIUM from the environment"
+    return 0
+  fi
+  local path
+  if ! path=$(find_chromium); then
+    if ! apt_install chromium || ! path=$(find_chromium); then
+      unavailable "no Chromium found and Debian's 'chromium' package could not be installed; the browser tests (tests/Graph/Browsers) need one."
+      return 0
+    fi
+  fi
+  export LLMPLATFORM_TEST_CHROMIUM=$path
+  log "Chromium: $path ($("$path" --headless --no-sandbox --version 2>/dev/null | head -n 1))"
+}
+
+# ---------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------
 
@@ -462,6 +499,7 @@ main() {
   start_postgres
   start_redis
   install_js_clients
+  ensure_chromium
 
   local rc=0
   run_dotnet_test "$@" || rc=$?

@@ -1,7 +1,10 @@
 using LlmPlatform.Data;
 using LlmPlatform.Graph.Auth;
+using LlmPlatform.Graph.Chat;
 using LlmPlatform.Graph.Commands;
+using LlmPlatform.Graph.Cors;
 using LlmPlatform.Graph.Health;
+using LlmPlatform.Graph.Ide;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Transport;
 using LlmPlatform.Llm;
@@ -14,11 +17,17 @@ builder.AddLlm();
 builder.AddAuth();
 builder.AddSchema();
 builder.AddTransports();
+builder.AddCrossOrigin();
+builder.AddIde();
+builder.AddChat();
 builder.AddHealth();
 
 var app = builder.Build();
+app.UseCrossOrigin("/graphql", "/connect");
 app.UseAuth();
 app.MapAuth();
+app.MapIde("/graphql");        // a browser's GET (Accept: text/html) gets the explorer
+app.MapChat("/chat");
 app.MapTransports("/graphql");
 app.MapHealth();
 await app.RunAsync();

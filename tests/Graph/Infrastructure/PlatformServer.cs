@@ -41,6 +41,9 @@ public abstract class PlatformServer : IAsyncLifetime
 
     protected virtual string Environment => "Testing";
 
+    /// <summary>The port to listen on; 0 lets the OS pick one (a server whose settings name its own address picks first).</summary>
+    protected virtual int Port => 0;
+
     /// <summary>Services a derived server adds or replaces (test doubles), after the app registered its own.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -66,7 +69,7 @@ public abstract class PlatformServer : IAsyncLifetime
             });
         });
         // 127.0.0.1 only: "localhost:0" binds IPv4 and IPv6 separately and can collide with another server.
-        _factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        _factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, Port));
         _factory.StartServer();
         Client = _factory.CreateClient();
     }
