@@ -17,9 +17,6 @@ public sealed class BrowserServer : ConfiguredSqliteServer
         Set("Auth:AnonymousAsLocalUser", null);
         Set("Llm:Providers:echo:EchoReplyTokens", ReplyTokens.ToString(CultureInfo.InvariantCulture));
         Set("Llm:Providers:echo:EchoTokenDelay", "00:00:00.040");
-        // Until introspection gets its own cost rule (issue 9, item 3, on another branch), the introspection query
-        // every explorer sends is over the data complexity limit; remove this once that lands.
-        Set("GraphQL:MaxComplexity", "2000000000");
     }
 
     protected override string Environment => "Development";
