@@ -10,6 +10,17 @@ public sealed class DataOptions
     /// <summary>Apply pending migrations when the host starts. Null: on for SQLite, off for PostgreSQL.</summary>
     public bool? MigrateOnStartup { get; set; }
 
+    /// <summary>
+    /// PostgreSQL only: how many times a command that failed for a transient reason (a connection the server closed when
+    /// it restarted, a deadlock) is tried again, with a growing delay, before the failure reaches the caller; 0: never.
+    /// </summary>
+    [Range(0, 20)]
+    public int MaxRetryCount { get; set; } = 5;
+
+    /// <summary>PostgreSQL only: the longest delay between two tries.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Connections kept ready in the context pool.</summary>
     [Range(1, 4096)]
     public int PoolSize { get; set; } = 1024;

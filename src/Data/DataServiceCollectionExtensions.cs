@@ -24,10 +24,13 @@ public static class DataServiceCollectionExtensions
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         var postgres = builder.Configuration.GetConnectionString("Postgres");
-        var poolSize = builder.Configuration.GetSection(DataOptions.Section).Get<DataOptions>()?.PoolSize ?? new DataOptions().PoolSize;
+        var data = builder.Configuration.GetSection(DataOptions.Section).Get<DataOptions>() ?? new DataOptions();
+        var poolSize = data.PoolSize;
         if (!string.IsNullOrWhiteSpace(postgres))
         {
-            services.AddPooledDbContextFactory<PostgresPlatformDbContext>((sp, o) => o.UseNpgsql(postgres).AddInterceptors(sp.GetServices<IInterceptor>()), poolSize);
+            services.AddPooledDbContextFactory<PostgresPlatformDbContext>((sp, o) => o
+                .UseNpgsql(postgres, npgsql => RetryTransientFailures(npgsql, data))
+                .AddInterceptors(sp.GetServices<IInterceptor>()), poolSize);
             services.AddPlatformContext<PostgresPlatformDbContext>(DatabaseKind.Postgres);
         }
         else
@@ -41,6 +44,18 @@ public static class DataServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator>());
         return builder;
     }
+
+    // After PostgreSQL restarts, every pooled connection is dead, and the first command on each fails once; retried,
+    // it runs on a new connection. Code that opens a transaction itself must run it inside the execution strategy.
+    private static void RetryTransientFailures(Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.NpgsqlDbContextOptionsBuilder npgsql, DataOptions data)
+    {
+        if (data.MaxRetryCount > 0)
+            npgsql.EnableRetryOnFailure(data.MaxRetryCount, data.MaxRetryDelay, errorCodesToAdd: [AdminShutdown, CrashShutdown]);
+    }
+
+    // What a restarting server leaves on the connections it had: not transient to Npgsql, but a new connection succeeds.
+    private const string AdminShutdown = "57P01";
+    private const string CrashShutdown = "57P02";
 
     private static void AddPlatformContext<TContext>(this IServiceCollection services, DatabaseKind kind)
         where TContext : PlatformDbContext

@@ -30,6 +30,12 @@ public abstract class TestDatabase : IAsyncDisposable
                 $"{PostgresVariable} is not set. Run ./test.sh, which starts a throwaway PostgreSQL, " +
                 $"or set {PostgresVariable} to a connection string of a server where the tests may create databases.");
         }
+        return await CreatePostgresAsync(admin);
+    }
+
+    /// <summary>A fresh database on the server of <paramref name="admin"/> (a role that may create databases).</summary>
+    public static async Task<TestDatabase> CreatePostgresAsync(string admin)
+    {
         var name = "llmplatform_test_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(admin))
         {
