@@ -5,8 +5,21 @@ using LlmPlatform.Graph.Tests.Transport.WebSockets;
 namespace LlmPlatform.Graph.Tests.Auth;
 
 /// <summary>Checking a token costs no database round trip: not per request, and not per token streamed.</summary>
-public sealed class TokenCostTests(SqliteAuthServer server) : IClassFixture<SqliteAuthServer>
+public sealed class TokenCostTests(TokenCostTests.QuietServer server) : IClassFixture<TokenCostTests.QuietServer>
 {
+    /// <summary>
+    /// No checkpoint or lease renewal within a test's reach: they write once a second whatever the reply's length, and
+    /// these tests count the statements that a token, or a longer reply, adds.
+    /// </summary>
+    public sealed class QuietServer : SqliteAuthServer
+    {
+        public QuietServer()
+        {
+            Set("Llm:Generation:CheckpointInterval", "01:00:00");
+            Set("Llm:Generation:LeaseDuration", "01:00:00");
+        }
+    }
+
     private const string Personas = "{ personas(first: 5) { nodes { name } } }";
 
     [Fact]

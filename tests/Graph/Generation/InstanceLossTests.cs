@@ -59,9 +59,9 @@ public sealed class InstanceLossTests
         Assert.Equal(["USER", "ASSISTANT"], generation.At("conversation.messages.nodes")!.AsArray().Select(m => m!.String("role")));
     }
 
-    internal static async Task<string> StartAsync(HttpClient client, string prompt)
+    internal static async Task<string> StartAsync(HttpClient client, string prompt, int maxTokens = ReplyTokens)
     {
-        var started = await client.PostGraphQLAsync(GenerationStreams.Start, GenerationStreams.Input(prompt, ReplyTokens));
+        var started = await client.PostGraphQLAsync(GenerationStreams.Start, GenerationStreams.Input(prompt, maxTokens));
         Assert.True(started["data"]?["startGeneration"]?["generation"] is not null, started.ToJsonString());
         return started.String("data.startGeneration.generation.id")!;
     }
