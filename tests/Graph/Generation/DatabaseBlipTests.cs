@@ -85,7 +85,8 @@ public sealed class DatabaseBlipTests
             await Task.Delay(250);
             stored = (await server.PostGraphQLAsync(Query, new { id }))["data"]!["generation"];
         }
-        Assert.Equal(("COMPLETED", streamed), (stored!.String("status"), stored.String("message.content")));
+        Assert.NotNull(stored);
+        Assert.Equal(("COMPLETED", streamed), (stored.String("status"), stored.String("message.content")));
     }
 
     private static TestServers Servers(TestDatabase database, string storageRetryFor) => TestServers.On(database)
