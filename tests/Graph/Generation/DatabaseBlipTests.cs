@@ -26,16 +26,7 @@ public sealed class DatabaseBlipTests
         var prompt = GenerationStreams.UniquePrompt("blip");
         var id = await InstanceLossTests.StartAsync(server.Client, prompt, ReplyTokens);
 
-        var results = new List<JsonObject>();
-        var watch = Task.Run(async () =>
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await foreach (var result in SseSubscription.SubscribeAsync(server.Client, GenerationStreams.Watch, GenerationStreams.WatchVariables(id), timeout.Token))
-            {
-                lock (results)
-                    results.Add(result);
-            }
-        });
+        var (results, watch) = Watch(server.Client, id);
         await WaitForChunksAsync(results, ReplyTokens - 10);
         await postgres.StopAsync("immediate");
         // The reply ends while the database is away: storing it waits, and so does the final event.
@@ -61,16 +52,7 @@ public sealed class DatabaseBlipTests
         var prompt = GenerationStreams.UniquePrompt("long outage");
         var id = await InstanceLossTests.StartAsync(server.Client, prompt, ReplyTokens);
 
-        var results = new List<JsonObject>();
-        var watch = Task.Run(async () =>
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await foreach (var result in SseSubscription.SubscribeAsync(server.Client, GenerationStreams.Watch, GenerationStreams.WatchVariables(id), timeout.Token))
-            {
-                lock (results)
-                    results.Add(result);
-            }
-        });
+        var (results, watch) = Watch(server.Client, id);
         await WaitForChunksAsync(results, ReplyTokens - 10);
         await postgres.StopAsync("immediate");
         await watch.WaitAsync(TimeSpan.FromSeconds(60));
@@ -94,6 +76,22 @@ public sealed class DatabaseBlipTests
         .With("Llm:Providers:echo:EchoReplyTokens", ReplyTokens.ToString(CultureInfo.InvariantCulture))
         .With("Llm:Generation:StorageRetryFor", storageRetryFor)
         .With("Llm:Generation:CancelWhenUnwatchedAfter", "");
+
+    /// <summary>Watches the generation over SSE in the background, its results gathered as they arrive.</summary>
+    private static (List<JsonObject> Results, Task Watching) Watch(HttpClient client, string id)
+    {
+        var results = new List<JsonObject>();
+        var watching = Task.Run(async () =>
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await foreach (var result in SseSubscription.SubscribeAsync(client, GenerationStreams.Watch, GenerationStreams.WatchVariables(id), timeout.Token))
+            {
+                lock (results)
+                    results.Add(result);
+            }
+        });
+        return (results, watching);
+    }
 
     private static async Task WaitForChunksAsync(List<JsonObject> results, int chunks)
     {
