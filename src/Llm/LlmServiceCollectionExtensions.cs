@@ -3,6 +3,7 @@ using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Usage;
 using LlmPlatform.Llm.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,6 +41,8 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<GenerationAdmission>();
         services.AddSingleton<GenerationService>();
         services.AddWorkerJob<OrphanedGenerationSweeper>();
+        services.AddOptions<UsageRollupOptions>().BindConfiguration(UsageRollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddWorkerJob<UsageRollupJob>();
         services.AddHostedService<GenerationHeartbeat>();
         services.AddHostedService<GenerationShutdown>();
         builder.AddWorker();

@@ -1,0 +1,77 @@
+using LlmPlatform.Data;
+using LlmPlatform.Data.Entities;
+using LlmPlatform.Llm.Worker;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LlmPlatform.Llm.Usage;
+
+/// <summary>
+/// Sums <see cref="UsageEvent"/> rows into hourly <see cref="UsageRollup"/> rows, per user, provider, model and persona,
+/// in the database (one GROUP BY per hour; only the sums come back). Each hour is replaced whole in one transaction,
+/// so running again, or on another leader, gives the same rows. Runs on the leader only.
+/// </summary>
+public sealed class UsageRollupJob(IDbContextFactory<PlatformDbContext> contexts, TimeProvider clock, IOptions<UsageRollupOptions> options) : IWorkerJob
+{
+    public string Name => "usage-rollups";
+
+    public TimeSpan Interval => options.Value.Interval;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var current = Hour(clock.GetUtcNow().UtcDateTime);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // From the last hour rolled up (less the hours that may still change), or from the first usage ever.
+        var lastRolled = await db.UsageRollups.MaxAsync(r => (DateTime?)r.HourStart, cancellationToken);
+        var firstUsage = lastRolled is null ? await db.UsageEvents.MinAsync(u => (DateTime?)u.CreatedAt, cancellationToken) : null;
+        if (lastRolled is null && firstUsage is null)
+            return;
+        var from = lastRolled is { } last ? Min(last, current.AddHours(-settings.RecomputeHours)) : Hour(firstUsage!.Value);
+        for (var (hour, count) = (from, 0); hour <= current && count < settings.MaxHoursPerRun; hour = hour.AddHours(1), count++)
+            await RollUpAsync(db, hour, cancellationToken);
+    }
+
+    /// <summary>Replaces one hour's rollups with the sums of its usage events.</summary>
+    public static async Task RollUpAsync(PlatformDbContext db, DateTime hourStart, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var hourEnd = hourStart.AddHours(1);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.UsageRollups.Where(r => r.HourStart == hourStart).ExecuteDeleteAsync(cancellationToken);
+            var sums = await db.UsageEvents.AsNoTracking()
+                .Where(u => u.CreatedAt >= hourStart && u.CreatedAt < hourEnd)
+                .GroupBy(u => new { u.UserId, u.Provider, u.Model, u.PersonaId })
+                .Select(g => new UsageRollup
+                {
+                    HourStart = hourStart,
+                    UserId = g.Key.UserId,
+                    Provider = g.Key.Provider,
+                    Model = g.Key.Model,
+                    PersonaId = g.Key.PersonaId,
+                    Requests = g.Count(),
+                    Succeeded = g.Count(u => u.Status == GenerationStatus.Completed),
+                    Failed = g.Count(u => u.Status == GenerationStatus.Failed),
+                    Cancelled = g.Count(u => u.Status == GenerationStatus.Cancelled),
+                    Cached = g.Count(u => u.Cached),
+                    PromptTokens = g.Sum(u => (long)u.PromptTokens),
+                    CompletionTokens = g.Sum(u => (long)u.CompletionTokens),
+                    Cost = g.Sum(u => u.Cost),
+                    LatencyMsSum = g.Sum(u => (long)u.LatencyMs),
+                    TimeToFirstTokenMsSum = g.Sum(u => (long)(u.TimeToFirstTokenMs ?? 0)),
+                    TimeToFirstTokenCount = g.Count(u => u.TimeToFirstTokenMs != null),
+                })
+                .ToListAsync(cancellationToken);
+            db.UsageRollups.AddRange(sums);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        });
+    }
+
+    private static DateTime Hour(DateTime utc) => new(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+}
