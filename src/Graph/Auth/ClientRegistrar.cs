@@ -3,6 +3,7 @@ using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Seeding;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -26,7 +27,7 @@ internal sealed partial class ClientRegistrar(IServiceScopeFactory scopes, IOpti
         {
             await RegisterAsync(cancellationToken);
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException { InnerException: DbException })
+        catch (Exception e) when (e is DbException or InvalidOperationException { InnerException: DbException } or RetryLimitExceededException { InnerException: DbException })
         {
             // The database is not there yet: serve what can be served (health says not ready) and keep trying.
             LogRetrying(logger, e);
@@ -56,7 +57,7 @@ internal sealed partial class ClientRegistrar(IServiceScopeFactory scopes, IOpti
                     await RegisterAsync(stopping);
                     return;
                 }
-                catch (Exception e) when (e is DbException or InvalidOperationException { InnerException: DbException })
+                catch (Exception e) when (e is DbException or InvalidOperationException { InnerException: DbException } or RetryLimitExceededException { InnerException: DbException })
                 {
                     LogRetrying(logger, e);
                 }

@@ -26,6 +26,7 @@ public sealed class AcrossInstancesTests
         .With("Llm:Generation:CheckpointInterval", "00:00:00.200")
         .With("Llm:Generation:LeaseDuration", "00:00:02")
         .With("Llm:Generation:OrphanSweepInterval", "00:00:00.500")
+        .With("Worker:Enabled", "true")
         .With("Worker:LeaseDuration", "00:00:02")
         .With("Worker:AcquireInterval", "00:00:00.500");
 

@@ -26,6 +26,7 @@ public sealed class InstanceLossTests
         .With("Llm:Generation:CheckpointInterval", "00:00:00.200")
         .With("Llm:Generation:LeaseDuration", "00:00:02")
         .With("Llm:Generation:OrphanSweepInterval", "00:00:00.500")
+        .With("Worker:Enabled", "true")
         // The test's own viewer leaves before the kill; the generation must not be cancelled for that.
         .With("Llm:Generation:CancelWhenUnwatchedAfter", "");
 

@@ -23,6 +23,7 @@ public sealed class WorkerLeaderTests
     public async Task LeaderKilled_TheOtherInstanceLeadsWithinTheLease(string leadership)
     {
         var build = TestServers.Postgres()
+            .With("Worker:Enabled", "true")
             .With("Worker:LeaseDuration", LeaseDuration.ToString("c", System.Globalization.CultureInfo.InvariantCulture))
             .With("Worker:AcquireInterval", AcquireInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture))
             .Instances(2);

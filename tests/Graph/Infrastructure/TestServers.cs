@@ -23,6 +23,9 @@ public sealed class TestServers
         // Every test calls from 127.0.0.1, so per-caller limits would make the number of tests in a class matter;
         // the servers of the rate-limit tests turn them on.
         ["Llm:RateLimits:Enabled"] = "false",
+        // The leader's jobs (orphan sweeps, usage rollups) query the database on their own schedule, which tests that
+        // count statements would see; the tests of the worker and of lost instances turn it on.
+        ["Worker:Enabled"] = "false",
     };
 
     /// <summary>The settings that name Redis keys: each gets this build's prefix, so tests never see each other's keys.</summary>
