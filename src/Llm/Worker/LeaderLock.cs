@@ -2,6 +2,7 @@ using LlmPlatform.Llm.Redis;
 using Medallion.Threading;
 using Medallion.Threading.Postgres;
 using Medallion.Threading.Redis;
+using Npgsql;
 
 namespace LlmPlatform.Llm.Worker;
 
@@ -17,7 +18,17 @@ internal abstract class LeaderLock
 
     public static LeaderLock InPostgres(string connectionString) => new Fixed(
         // A session-level advisory lock: PostgreSQL lets go of it as soon as the leader's connection closes.
-        new PostgresDistributedLock(new PostgresAdvisoryLockKey("llmplatform:worker:" + Name, allowHashing: true), connectionString));
+        new PostgresDistributedLock(new PostgresAdvisoryLockKey("llmplatform:worker:" + Name, allowHashing: true), WatchingTheClient(connectionString)));
+
+    // The lock's connection watches for its own loss with a long-running pg_sleep, during which PostgreSQL reads nothing
+    // from the client: a leader killed meanwhile would keep the lock until the sleep ends. Checking the client every
+    // second (PostgreSQL 14+) ends that session, and frees the lock, as soon as the leader is gone.
+    private static string WatchingTheClient(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = $"{builder.Options} -c client_connection_check_interval=1000".Trim();
+        return builder.ConnectionString;
+    }
 
     public static LeaderLock InProcess() => new Fixed(null);
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using LlmPlatform.Graph.Tests.Infrastructure;
 using LlmPlatform.Llm.Providers.Echo;
 
@@ -38,8 +39,8 @@ public sealed class InstanceLossTests
         var id = await StartAsync(server.Client, prompt);
         var streamed = Text(await SseSubscription.CollectAsync(server.Client, GenerationStreams.Watch, GenerationStreams.WatchVariables(id),
             stopAfter: results => Chunks(results).Count() >= ChunksBeforeKill));
-        // Several checkpoint intervals, so the chunks the client saw are in the row before the process dies.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // The promise is "at most one checkpoint interval lost": wait until a checkpoint holds the chunks the client saw.
+        await UntilCheckpointedAsync(server.Resources.Settings["ConnectionStrings:Sqlite"]!, GenerationStreams.DecodeGenerationId(id), ChunksBeforeKill);
 
         await server.KillAsync();
         await server.StartAsync();
@@ -58,6 +59,22 @@ public sealed class InstanceLossTests
         Assert.True(generation.At("usage.estimated")!.GetValue<bool>());
         // The next turn's history alternates: the prompt has its reply.
         Assert.Equal(["USER", "ASSISTANT"], generation.At("conversation.messages.nodes")!.AsArray().Select(m => m!.String("role")));
+    }
+
+    private static async Task UntilCheckpointedAsync(string connectionString, Guid generationId, int chunks)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT CheckpointChunks FROM Generations WHERE upper(Id) = upper($id)";
+        command.Parameters.AddWithValue("$id", generationId.ToString());
+        for (var i = 0; i < 600; i++)
+        {
+            if (await command.ExecuteScalarAsync() is long checkpointed && checkpointed >= chunks)
+                return;
+            await Task.Delay(50);
+        }
+        Assert.Fail($"no checkpoint of {chunks} chunks within 30 s");
     }
 
     internal static async Task<string> StartAsync(HttpClient client, string prompt, int maxTokens = ReplyTokens)

@@ -37,7 +37,28 @@ public sealed class WorkerLeaderTests
 
         await leader.KillAsync();
 
-        await UntilLeadsAsync(other, LeaseDuration + AcquireInterval + Slack);
+        try
+        {
+            await UntilLeadsAsync(other, LeaseDuration + AcquireInterval + Slack);
+        }
+        catch (OperationCanceledException)
+        {
+            var locks = new System.Text.StringBuilder();
+            if (leadership != "Redis")
+            {
+                await using var connection = new Npgsql.NpgsqlConnection(processes.Resources.Settings["ConnectionStrings:Postgres"]);
+                await connection.OpenAsync();
+                await using var command = new Npgsql.NpgsqlCommand("SELECT l.pid, l.granted, a.state, a.query, a.backend_start, a.client_port, a.application_name FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory'", connection);
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    for (var i = 0; i < reader.FieldCount; i++)
+                        locks.Append(reader.GetName(i)).Append('=').Append(reader.IsDBNull(i) ? "null" : reader.GetValue(i)).Append(' ');
+                    locks.AppendLine();
+                }
+            }
+            Assert.Fail($"The other instance did not take over. Advisory locks:\n{locks}");
+        }
     }
 
     private static async Task<ServerProcess> OneLeaderAsync(ServerProcess a, ServerProcess b)
