@@ -7,6 +7,7 @@ using LlmPlatform.Bench.QueryThroughput;
 using LlmPlatform.Bench.Runner;
 using LlmPlatform.Bench.StreamAuth;
 using LlmPlatform.Bench.StreamFanout;
+using LlmPlatform.Bench.StreamInstances;
 using LlmPlatform.Bench.Streaming;
 using LlmPlatform.Bench.StreamThroughput;
 
@@ -20,6 +21,7 @@ const string Usage = """
       run stream-throughput [--tokens 10000] [--repetitions 20] [--rounds 3] [--min-warmup 60s] [--server-warmup 180s] [common options]
       run stream-auth [--tokens 10000] [--repetitions 20] [--rounds 3] [--min-warmup 60s] [--server-warmup 180s] [common options]
       run stream-fanout [--connections 1000] [--tokens 200] [--delay 20ms] [--rounds 3] [--warmup-runs 3] [common options]
+      run stream-instances [stream-fanout's options] [--stream-tokens 10000] [--repetitions 20] [--warmup-repetitions 20] [common options]
       run idle-connections [--connections 1000] [--settle 8s] [--readings 3] [--warmup-connections 100] [common options]
           common options: [--pin auto|split|none] [--results <file.md>] [--graphql-dll <path>] [--server-env K=V]... [--graphql-env K=V]...
       baseline-server --urls http://127.0.0.1:PORT --sqlite <path>   (POST /personas, and the bare WebSocket stream at /ws?delayMs=N)
@@ -28,9 +30,9 @@ const string Usage = """
       memory --pid <pid> [--gc true]        (a process's RSS and GC heap from /proc; --gc true induces a full GC first)
       load --url <url> [--url <url>]... --body <json> [--concurrency 32] [--duration 10s] [--warmup 3s]
            [--slice 1s] [--settle 100ms] [--accept <header>] [--authorization <header value>|none]... (one per --url)
-      stream-client throughput --url <ws url> [--url <ws url>] [--tokens 10000] [--repetitions 5] [--warmup 1] [--show-frames N]
+      stream-client throughput --url <ws url> [--start-url <http url>] [--url <ws url> [--start-url <http url>]] [--tokens 10000] [--repetitions 5] [--warmup 1] [--show-frames N]
                                [--authorization <Bearer token>|none]... (one per --url: the connection_init payload's authorization)
-      stream-client fanout --url <ws url> [--connections 1000] [--tokens 200] [--delay 20ms]
+      stream-client fanout --url <ws url> [--start-url <http url>] [--connections 1000] [--tokens 200] [--delay 20ms]
       stream-client idle --url <ws url> [--query generate | --query watch --id <generation id>]   (then open N / status / close on stdin)
     """;
 
@@ -44,6 +46,7 @@ try
         "run" when arguments.Positional is [StreamThroughputBenchmark.Name] => await StreamThroughputBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [StreamAuthBenchmark.Name] => await StreamAuthBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [StreamFanoutBenchmark.Name] => await StreamFanoutBenchmark.RunAsync(arguments),
+        "run" when arguments.Positional is [StreamInstancesBenchmark.Name] => await StreamInstancesBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [IdleConnectionsBenchmark.Name] => await IdleConnectionsBenchmark.RunAsync(arguments),
         "baseline-server" => await BaselineServer.RunAsync(arguments),
         "load" => await LoadCommand.RunAsync(arguments),

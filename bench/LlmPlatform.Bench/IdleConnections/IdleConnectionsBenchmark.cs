@@ -108,15 +108,7 @@ public static class IdleConnectionsBenchmark
         if (kind != ScenarioKind.Watch)
             return null;
         using var http = new HttpClient();
-        var body = new JsonObject
-        {
-            ["query"] = GenerateStream.StartGenerationMutation,
-            ["variables"] = new JsonObject { ["prompt"] = "one slow generation that a thousand viewers watch", ["tokens"] = 48 },
-        }.ToJsonString();
-        using var response = await http.PostAsync(servers.GraphHttp, new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        return JsonNode.Parse(text)?["data"]?["startGeneration"]?["generation"]?["id"]?.GetValue<string>()
-            ?? throw new BenchmarkFailedException($"startGeneration did not start a generation: {text}");
+        return await GenerationStarter.StartAsync(http, servers.GraphHttp, "one slow generation that a thousand viewers watch", 48, cancellationToken);
     }
 
     /// <summary>

@@ -60,7 +60,7 @@ public static class StreamFanoutBenchmark
             {
                 foreach (var (name, url, process) in targets)
                 {
-                    var run = await FanoutAsync(name, url, process, settings, clientCpus, cancellationToken);
+                    var run = await FanoutAsync(name, url, null, [process], settings, clientCpus, cancellationToken);
                     warmup.Add(run);
                     Log($"warm-up {name}: {Describe(run)}");
                 }
@@ -72,7 +72,7 @@ public static class StreamFanoutBenchmark
                 // Rounds alternate who goes first.
                 foreach (var (name, url, process) in round % 2 == 1 ? targets : targets.Reverse())
                 {
-                    var run = await FanoutAsync(name, url, process, settings, clientCpus, cancellationToken) with { Round = round };
+                    var run = await FanoutAsync(name, url, null, [process], settings, clientCpus, cancellationToken) with { Round = round };
                     rounds.Add(run);
                     Log($"round {round} {name}: {Describe(run)}");
                 }
@@ -88,44 +88,55 @@ public static class StreamFanoutBenchmark
         }
     }
 
-    /// <summary>One client process fanning out against one target, with the server's CPU and memory sampled meanwhile.</summary>
-    private static async Task<Run> FanoutAsync(
-        string name, Uri url, ChildProcess server, Settings settings, string? cpus, CancellationToken cancellationToken)
+    /// <summary>
+    /// One client process fanning out against one target, with the servers' CPU and memory sampled meanwhile (summed
+    /// over <paramref name="servers"/>). With <paramref name="start"/>, each generation is started there over HTTP and
+    /// watched at <paramref name="url"/> with `generation(id:)`; without it, each subscription `generate`s its own.
+    /// </summary>
+    internal static async Task<Run> FanoutAsync(
+        string name, Uri url, Uri? start, IReadOnlyList<ChildProcess> servers, Settings settings, string? cpus, CancellationToken cancellationToken)
     {
-        var rssBefore = ProcessMemory.ResidentSetSize(server.Id);
-        var jitBefore = ProcessCpu.JitSnapshot(server.Id);
-        string json;
-        FanoutResult result;
-        await using (var sampler = new ProcessSampler(server.Id, SampleInterval))
+        var rssBefore = Sum(servers.Select(s => ProcessMemory.ResidentSetSize(s.Id)));
+        var jitBefore = servers.Select(s => ProcessCpu.JitSnapshot(s.Id)).ToList();
+        var samplers = servers.Select(s => new ProcessSampler(s.Id, SampleInterval)).ToList();
+        try
         {
-            json = await StreamServers.RunClientAsync(
+            var json = await StreamServers.RunClientAsync(
                 [
                     "fanout", "--url", url.ToString(),
                     "--connections", settings.Connections.ToString(CultureInfo.InvariantCulture),
                     "--tokens", settings.Tokens.ToString(CultureInfo.InvariantCulture),
                     "--delay", Arguments.FormatDuration(settings.Delay),
+                    .. start is null ? Array.Empty<string>() : ["--start-url", start.ToString()],
                 ],
                 cpus, TimeSpan.FromMinutes(4), allowFailure: true, cancellationToken);
-            Orchestration.ThrowIfExited(server);
-            result = JsonSerializer.Deserialize(json, StreamJsonContext.Default.FanoutResult)
+            Orchestration.ThrowIfExited([.. servers]);
+            var result = JsonSerializer.Deserialize(json, StreamJsonContext.Default.FanoutResult)
                 ?? throw new BenchmarkFailedException("stream-client printed no result.");
             var from = DateTimeOffset.FromUnixTimeMilliseconds(result.WallStartUnixMs);
             var to = DateTimeOffset.FromUnixTimeMilliseconds(result.WallEndUnixMs);
             await Task.Delay(SampleInterval * 2, cancellationToken);
-            var cpu = sampler.CpuBetween(from, to);
+            var cpu = samplers.Select(s => s.CpuBetween(from, to)).ToList();
             return new Run(
                 name,
                 0,
                 result,
-                cpu is { } used ? used.TotalSeconds / (to - from).TotalSeconds : null,
+                cpu.All(c => c is not null) ? cpu.Sum(c => c!.Value.TotalSeconds) / (to - from).TotalSeconds : null,
                 rssBefore,
-                sampler.PeakRssBetween(from, to),
-                ProcessMemory.ResidentSetSize(server.Id),
-                jitBefore is not null && jitBefore == ProcessCpu.JitSnapshot(server.Id));
+                Sum(samplers.Select(s => s.PeakRssBetween(from, to))),
+                Sum(servers.Select(s => ProcessMemory.ResidentSetSize(s.Id))),
+                jitBefore.All(j => j is not null) && jitBefore.SequenceEqual(servers.Select(s => ProcessCpu.JitSnapshot(s.Id))));
+        }
+        finally
+        {
+            foreach (var sampler in samplers)
+                await sampler.DisposeAsync();
         }
     }
 
-    private static string Describe(Run run)
+    private static long? Sum(IEnumerable<long?> values) => values.Aggregate((long?)0, (total, v) => total + v);
+
+    internal static string Describe(Run run)
     {
         var r = run.Result;
         return Invariant($"added delay per token p50 {r.GapP50Ms:0.00} ms, p99 {r.GapP99Ms:0.00} ms, max {r.GapMaxMs:0.0} ms; ")

@@ -123,7 +123,7 @@ public static class StreamFanoutReport
     private static string WarmupText(StreamFanoutBenchmark.Settings s) =>
         s.WarmupRuns == 0 ? "no warm-up" : Invariant($"first {s.WarmupRuns} unmeasured run(s) per target with the same load (JIT, connection pools, the database's first pages)");
 
-    private static void Row(
+    internal static void Row(
         StringBuilder md, string label, List<Run> baseline, List<Run> graph, Func<Run, double> value, string format,
         Func<Run, double>? second = null, string suffix = "")
     {
@@ -133,5 +133,5 @@ public static class StreamFanoutReport
         md.AppendLine($"| {label} | {Cell(baseline)} | {Cell(graph)} |");
     }
 
-    private static double Median(List<Run> runs, Func<Run, double> value) => StreamThroughputBenchmark.Median(runs.Select(value));
+    internal static double Median(List<Run> runs, Func<Run, double> value) => StreamThroughputBenchmark.Median(runs.Select(value));
 }

@@ -22,6 +22,9 @@ public static class StreamClientCommand
 {
     private const int ConnectParallelism = 32;
 
+    /// <summary>For <c>startGeneration</c> when a generation is started over HTTP and watched over WebSocket.</summary>
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(2) };
+
     public static async Task<int> RunAsync(Arguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -42,6 +45,8 @@ public static class StreamClientCommand
         var targets = arguments.All("url").Select(u => new Uri(u)).ToList();
         // One per URL, in the same order ("none": no token), so one server can be streamed from with and without a token.
         var authorizations = arguments.All("authorization").Select(a => a == Load.LoadCommand.NoAuthorization ? null : a).ToList();
+        // One per URL, or none: where to start each stream's generation over HTTP, watched on its URL with generation(id:).
+        var starts = arguments.All("start-url").Select(u => new Uri(u)).ToList();
         var tokens = arguments.Int("tokens", 10_000);
         var repetitions = arguments.Int("repetitions", 5);
         var showFrames = arguments.Int("show-frames", 0, min: 0);
@@ -52,14 +57,17 @@ public static class StreamClientCommand
             throw new UsageException("--url is required");
         if (authorizations.Count != 0 && authorizations.Count != targets.Count)
             throw new UsageException("--authorization must be given once per --url, or not at all");
+        if (starts.Count != 0 && starts.Count != targets.Count)
+            throw new UsageException("--start-url must be given once per --url, or not at all");
         string? AuthorizationOf(int target) => authorizations.Count == 0 ? null : authorizations[target];
+        Uri? StartOf(int target) => starts.Count == 0 ? null : starts[target];
 
         var expected = GenerateStream.EchoReply(prompt, tokens).ToArray();
         // Unmeasured streams first: this process's own JIT must not slow down the reading of the first measured ones.
         for (var repetition = 0; repetition < warmup; repetition++)
         {
             for (var target = 0; target < targets.Count; target++)
-                _ = await StreamOnceAsync(target, targets[target], AuthorizationOf(target), prompt, tokens, expected, 0);
+                _ = await StreamOnceAsync(target, targets[target], AuthorizationOf(target), StartOf(target), prompt, tokens, expected, 0);
         }
         var runs = new List<ThroughputRun>();
         for (var repetition = 0; repetition < repetitions; repetition++)
@@ -68,19 +76,18 @@ public static class StreamClientCommand
             if (repetition % 2 == 1)
                 order.Reverse();
             foreach (var target in order)
-                runs.Add(await StreamOnceAsync(target, targets[target], AuthorizationOf(target), prompt, tokens, expected, showFrames));
+                runs.Add(await StreamOnceAsync(target, targets[target], AuthorizationOf(target), StartOf(target), prompt, tokens, expected, showFrames));
         }
         Console.WriteLine(JsonSerializer.Serialize(new ThroughputResult(tokens, runs), StreamJsonContext.Default.ThroughputResult));
         return runs.All(r => r.Error is null) ? 0 : 2;
     }
 
     private static async Task<ThroughputRun> StreamOnceAsync(
-        int target, Uri url, string? authorization, string prompt, int tokens, string[] expected, int showFrames)
+        int target, Uri url, string? authorization, Uri? start, string prompt, int tokens, string[] expected, int showFrames)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var connecting = Stopwatch.GetTimestamp();
         using var client = await TransportWsClient.ConnectAsync(url, authorization, timeout.Token);
-        var subscribe = Encoding.UTF8.GetBytes(GenerateStream.GenerateMessage(prompt, tokens));
         // Every frame is kept as it arrives (bytes and time) and read only after the stream ends, so that the
         // client's own work per frame stays a copy and a search.
         var arena = new byte[Math.Max(1 << 20, tokens * 256)];
@@ -88,7 +95,10 @@ public static class StreamClientCommand
         var times = new List<long>(tokens + 4);
         var used = 0;
         var subscribed = Stopwatch.GetTimestamp();
-        await client.SendAsync(subscribe, timeout.Token);
+        var subscribe = start is null
+            ? GenerateStream.GenerateMessage(prompt, tokens)
+            : GenerateStream.WatchMessage(await GenerationStarter.StartAsync(Http, start, prompt, tokens, timeout.Token));
+        await client.SendAsync(Encoding.UTF8.GetBytes(subscribe), timeout.Token);
         while (true)
         {
             var message = await client.ReceiveAsync(timeout.Token);
@@ -165,6 +175,7 @@ public static class StreamClientCommand
         var connections = arguments.Int("connections", 1000);
         var tokens = arguments.Int("tokens", 200);
         var delay = arguments.Duration("delay", TimeSpan.FromMilliseconds(20));
+        var startAt = arguments.Optional("start-url") is { } startUrl ? new Uri(startUrl) : null;
         arguments.ThrowIfUnread();
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1) + (delay * tokens * 4));
@@ -182,7 +193,7 @@ public static class StreamClientCommand
         var wallStart = DateTimeOffset.UtcNow;
         var start = Stopwatch.GetTimestamp();
         // All subscribe at once: the subscribe messages go out in one pass, then every stream reads on its own.
-        var running = streams.Select(s => Task.Run(() => s.RunAsync(timeout.Token))).ToArray();
+        var running = streams.Select(s => Task.Run(() => s.RunAsync(startAt, timeout.Token))).ToArray();
         await Task.WhenAll(running);
         var end = Stopwatch.GetTimestamp();
         var wallEnd = DateTimeOffset.UtcNow;
@@ -237,12 +248,17 @@ public static class StreamClientCommand
 
         public string? Failure { get; private set; }
 
-        public async Task RunAsync(CancellationToken cancellationToken)
+        /// <param name="start">Where to start the generation over HTTP, to watch it with generation(id:); null: `generate` it.</param>
+        public async Task RunAsync(Uri? start, CancellationToken cancellationToken)
         {
             try
             {
                 Subscribed = Stopwatch.GetTimestamp();
-                await Client!.SendAsync(GenerateStream.GenerateMessage(Prompt, Arrivals.Length), cancellationToken);
+                await Client!.SendAsync(
+                    start is null
+                        ? GenerateStream.GenerateMessage(Prompt, Arrivals.Length)
+                        : GenerateStream.WatchMessage(await GenerationStarter.StartAsync(Http, start, Prompt, Arrivals.Length, cancellationToken)),
+                    cancellationToken);
                 while (await Client.ReceiveAsync(cancellationToken) is { } message)
                 {
                     var now = Stopwatch.GetTimestamp();
@@ -275,7 +291,8 @@ public static class StreamClientCommand
                 }
                 Failure = "the server closed the connection before complete";
             }
-            catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException or IOException)
+            catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException or IOException
+                or HttpRequestException or Runner.BenchmarkFailedException)
             {
                 Failure = e.GetType().Name + ": " + e.Message;
             }
