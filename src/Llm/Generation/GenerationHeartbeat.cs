@@ -24,7 +24,10 @@ internal sealed partial class GenerationHeartbeat(
     // Remote viewers report on every beat; one that has not reported for two beats has left.
     private static readonly TimeSpan RemoteViewerSilence = 2 * LongestBeat;
 
+    private static readonly TimeSpan CancelFlagCheckInterval = TimeSpan.FromSeconds(5);
+
     private DateTimeOffset _lastCheckpoint;
+    private DateTimeOffset _lastFlagCheck;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -96,12 +99,17 @@ internal sealed partial class GenerationHeartbeat(
     {
         if (options.Value.CancelWhenUnwatchedAfter is not { } grace)
             return;
+        // The durable cancel flag only backs up a cancel request's message that an instance missed (a Redis reconnect):
+        // reading it for every generation on every beat would cost a Redis round trip per generation per second.
+        var checkFlags = now - _lastFlagCheck >= CancelFlagCheckInterval;
+        if (checkFlags)
+            _lastFlagCheck = now;
         foreach (var running in active.All.ToList())
         {
             var id = running.Started.GenerationId;
             if (await IsUnwatchedAsync(id, now, grace, cancellationToken))
                 running.Cancel();
-            else if (await signals.IsCancelRequestedAsync(id, cancellationToken))
+            else if (checkFlags && await signals.IsCancelRequestedAsync(id, cancellationToken))
                 running.Cancel();
         }
     }
