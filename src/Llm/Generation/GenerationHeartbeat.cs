@@ -37,6 +37,8 @@ internal sealed partial class GenerationHeartbeat(
             return ValueTask.CompletedTask;
         });
         viewers.LastLeft += OnLastLeft;
+        // The first checkpoint comes one interval after start, like every later one (not on the first beat).
+        _lastCheckpoint = clock.GetUtcNow();
         try
         {
             var beat = options.Value.CheckpointInterval < LongestBeat ? options.Value.CheckpointInterval : LongestBeat;
