@@ -3,6 +3,7 @@ using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Telemetry;
 using LlmPlatform.Llm.Usage;
 using LlmPlatform.Llm.Worker;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,8 @@ public static class LlmServiceCollectionExtensions
         services.AddHttpClient();
         services.AddProviderHttpClients(builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<LlmMetrics>();
         services.AddSingleton<ProviderRegistry>();
         builder.AddProviderKeys();
         services.AddSingleton<TokenCounter>();

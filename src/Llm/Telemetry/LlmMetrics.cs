@@ -1,0 +1,50 @@
+using System.Diagnostics.Metrics;
+
+namespace LlmPlatform.Llm.Telemetry;
+
+/// <summary>
+/// The instruments of the generation pipeline, on one <see cref="Meter"/> (<see cref="MeterName"/>). Names and tags
+/// follow the OpenTelemetry GenAI semantic conventions where one exists (<c>gen_ai.*</c>); the rest are ours
+/// (<c>llmplatform.*</c>). Recording costs nothing while no listener (OpenTelemetry, dotnet-counters) is attached.
+/// </summary>
+public sealed class LlmMetrics
+{
+    public const string MeterName = "LlmPlatform.Llm";
+
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _failovers;
+    private readonly Counter<long> _cacheLookups;
+
+    public LlmMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        Meter = meters.Create(MeterName);
+        _retries = Meter.CreateCounter<long>("llmplatform.provider.retries", "{retry}",
+            "Provider calls retried by the resilience pipeline before the reply started.");
+        _failovers = Meter.CreateCounter<long>("llmplatform.provider.failovers", "{failover}",
+            "Generations that moved on to their next target because one failed before its first token.");
+        _cacheLookups = Meter.CreateCounter<long>("llmplatform.cache.lookups", "{lookup}",
+            "Response cache lookups, by result (hit or miss).");
+    }
+
+    /// <summary>The meter itself, for instruments that live beside the state they observe (observable gauges).</summary>
+    public Meter Meter { get; }
+
+    public void ProviderRetried(string provider, string reason) =>
+        _retries.Add(1, new(TagNames.Provider, provider), new(TagNames.Reason, reason));
+
+    public void FailedOver(string fromProvider, string fromModel, string reason) =>
+        _failovers.Add(1, new(TagNames.Provider, fromProvider), new(TagNames.Model, fromModel), new(TagNames.Reason, reason));
+
+    public void CacheLookedUp(string provider, string model, bool hit) =>
+        _cacheLookups.Add(1, new(TagNames.Provider, provider), new(TagNames.Model, model), new(TagNames.Result, hit ? "hit" : "miss"));
+
+    /// <summary>Tag names, the GenAI conventions' where they have one.</summary>
+    public static class TagNames
+    {
+        public const string Provider = "gen_ai.provider.name";
+        public const string Model = "gen_ai.request.model";
+        public const string Reason = "llmplatform.reason";
+        public const string Result = "llmplatform.result";
+    }
+}
