@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using GraphQL;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Http.Features;
@@ -113,6 +114,10 @@ internal sealed class HttpRequestReader(IGraphQLTextSerializer serializer, Trans
         var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         if (body.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0)
             return (null, RequestError.BadRequest("The body is empty; it must be a JSON object with a `query`."));
+        // The JSON reader checks the UTF-8 of a string only when it is read, so a bad byte inside `query` would surface
+        // later as an exception, not as the client's mistake it is. One vectorised pass settles it for the whole body.
+        if (!Utf8.IsValid(body.Span))
+            return (null, RequestError.BadRequest("The body is not valid UTF-8."));
         JsonDocument document;
         try
         {
