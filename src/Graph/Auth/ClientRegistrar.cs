@@ -174,9 +174,9 @@ internal sealed partial class ClientRegistrar(IServiceScopeFactory scopes, IOpti
         await store.UpdateAsync(user, cancellationToken);
     }
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Client registrations could not be written; retrying")]
+    [LoggerMessage(EventId = 2122, Level = LogLevel.Warning, Message = "Client registrations could not be written; retrying")]
     private static partial void LogRetrying(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Client {ClientId} was registered by another instance")]
+    [LoggerMessage(EventId = 2121, Level = LogLevel.Debug, Message = "Client {ClientId} was registered by another instance")]
     private static partial void LogRegisteredElsewhere(ILogger logger, string clientId);
 }

@@ -87,16 +87,16 @@ internal sealed partial class LeaderWorker(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "This instance leads the background worker and runs its {Count} job(s)")]
+        [LoggerMessage(EventId = 3331, Level = LogLevel.Information, Message = "This instance leads the background worker and runs its {Count} job(s)")]
         public static partial void Leading(ILogger logger, int count);
 
-        [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "This instance lost the worker's lock (its connection failed); its jobs stopped")]
+        [LoggerMessage(EventId = 3332, Level = LogLevel.Warning, Message = "This instance lost the worker's lock (its connection failed); its jobs stopped")]
         public static partial void LeadershipLost(ILogger logger);
 
-        [LoggerMessage(EventId = 3303, Level = LogLevel.Error, Message = "Worker job {Job} failed; it runs again in {Interval}")]
+        [LoggerMessage(EventId = 3333, Level = LogLevel.Error, Message = "Worker job {Job} failed; it runs again in {Interval}")]
         public static partial void JobFailed(ILogger logger, string job, TimeSpan interval, Exception exception);
 
-        [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "The worker's lock could not be reached; trying again")]
+        [LoggerMessage(EventId = 3334, Level = LogLevel.Warning, Message = "The worker's lock could not be reached; trying again")]
         public static partial void LockUnavailable(ILogger logger, Exception exception);
     }
 }

@@ -152,9 +152,9 @@ internal sealed partial class WebSocketConnection(WebSocket socket, TransportOpt
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Closing a WebSocket whose client reads too slowly ({Buffered} messages buffered)")]
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Warning, Message = "Closing a WebSocket whose client reads too slowly ({Buffered} messages buffered)")]
     private static partial void LogTooSlow(ILogger logger, int buffered);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Closing a WebSocket with {Code}: {Reason}")]
+    [LoggerMessage(EventId = 2112, Level = LogLevel.Debug, Message = "Closing a WebSocket with {Code}: {Reason}")]
     private static partial void LogClosing(ILogger logger, int code, string reason);
 }
