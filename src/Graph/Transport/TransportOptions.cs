@@ -26,6 +26,13 @@ public sealed class TransportOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(12);
 
+    /// <summary>
+    /// How long a WebSocket peer has to answer the server's ping (the WebSocket's own, which browsers answer by
+    /// themselves) before the connection is dropped: a client whose network vanished stops holding its operations.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest WebSocket message accepted, in bytes; larger ones close the socket (1009).</summary>
     [Range(1, 100 * 1024 * 1024)]
     public int MaxWebSocketMessageSize { get; set; } = 256 * 1024;

@@ -41,6 +41,7 @@ internal sealed class WebSocketEndpoint(
         {
             SubProtocol = subprotocol,
             KeepAliveInterval = limits.KeepAliveInterval,
+            KeepAliveTimeout = limits.KeepAliveTimeout,
         });
         var connection = new WebSocketConnection(socket, limits, logger);
         IWebSocketProtocol protocol = subprotocol switch
