@@ -67,7 +67,7 @@ internal sealed partial class WebSocketConnection(WebSocket socket, TransportOpt
             LogTooSlow(logger, options.OutboundBufferMessages);
             // What is queued will not be read in time anyway; the close frame goes next.
             _discardPending = true;
-            Close((WebSocketCloseStatus)1008, TooSlowReason);
+            Close((WebSocketCloseStatus)CloseCodes.PolicyViolation, TooSlowReason);
         }
         return false;
     }
@@ -103,21 +103,21 @@ internal sealed partial class WebSocketConnection(WebSocket socket, TransportOpt
                 var received = await socket.ReceiveAsync(chunk.AsMemory(), CancellationToken.None);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
-                    Close(WebSocketCloseStatus.NormalClosure, "");
+                    Close((WebSocketCloseStatus)CloseCodes.NormalClosure, "");
                     return;
                 }
                 if (_close is not null)
                     continue;
                 if (message.WrittenCount + received.Count > options.MaxWebSocketMessageSize)
                 {
-                    Close(WebSocketCloseStatus.MessageTooBig, $"Messages are limited to {options.MaxWebSocketMessageSize} bytes");
+                    Close((WebSocketCloseStatus)CloseCodes.MessageTooBig, $"Messages are limited to {options.MaxWebSocketMessageSize} bytes");
                     continue;
                 }
                 message.Write(chunk.AsSpan(0, received.Count));
                 if (!received.EndOfMessage)
                     continue;
                 if (received.MessageType == WebSocketMessageType.Binary)
-                    Close(WebSocketCloseStatus.InvalidMessageType, "Only text messages are accepted");
+                    Close((WebSocketCloseStatus)CloseCodes.UnsupportedData, "Only text messages are accepted");
                 else
                     await protocol.ReceivedAsync(message.WrittenMemory);
                 message.ResetWrittenCount();

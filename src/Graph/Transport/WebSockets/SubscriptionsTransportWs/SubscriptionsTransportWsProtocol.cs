@@ -35,7 +35,7 @@ internal sealed class SubscriptionsTransportWsProtocol(ProtocolServices services
             case MessageType.Stop when !string.IsNullOrEmpty(received.Id):
                 return StopAsync(received.Id);
             case MessageType.ConnectionTerminate:
-                Close(1000, "");
+                Close(CloseCodes.NormalClosure, "");
                 break;
             default:
                 Connection.Send(Messages.Write(MessageType.Error, received?.Id, new ExecutionError("Invalid message received.") { Code = "BAD_REQUEST" }));
@@ -51,13 +51,13 @@ internal sealed class SubscriptionsTransportWsProtocol(ProtocolServices services
             Connection.Send(KeepAliveMessage);
     }
 
-    protected override void InitTimedOut() => Close(4408, "Connection initialisation timeout");
+    protected override void InitTimedOut() => Close(CloseCodes.ConnectionInitTimeout, "Connection initialisation timeout");
 
     // Old clients learn why from connection_error; the close code is the newer protocol's, for anyone who looks.
     protected override void InitForbidden()
     {
         Connection.Send(Messages.Write(MessageType.ConnectionError, payload: new ExecutionError("The access token is not valid.") { Code = "FORBIDDEN" }));
-        Close(4403, "Forbidden");
+        Close(CloseCodes.Forbidden, "Forbidden");
     }
 
     protected override void InitRepeated() =>
