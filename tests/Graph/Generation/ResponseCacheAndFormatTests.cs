@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmPlatform.Graph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace LlmPlatform.Graph.Tests.Generation;
 
@@ -41,6 +42,23 @@ public abstract class ResponseCacheAndFormatTests
         Assert.Equal(0, second.At("usage.cost")!.GetValue<double>());
         Assert.Equal(first.Int("usage.completionTokens"), second.Int("usage.completionTokens"));
         Assert.Equal(first.String("message.content"), second.String("message.content"));
+    }
+
+    [Fact]
+    public async Task UpdatePersona_CacheResponses_IsSetAndCannotBeNull()
+    {
+        var name = "Toggle " + Guid.NewGuid().ToString("N")[..8];
+        var id = (await _server.PostGraphQLAsync(
+            "mutation($name: String!) { createPersona(input: { name: $name, systemPrompt: \"Be brief.\" }) { persona { id } } }", new { name }))
+            .ShouldHaveNoErrors().String("data.createPersona.persona.id");
+        const string update = "mutation($input: UpdatePersonaInput!) { updatePersona(input: $input) { persona { cacheResponses } userErrors { code field } } }";
+
+        var on = (await _server.PostGraphQLAsync(update, new JsonObject { ["input"] = new JsonObject { ["id"] = id, ["cacheResponses"] = true } })).ShouldHaveNoErrors();
+        var cleared = (await _server.PostGraphQLAsync(update, new JsonObject { ["input"] = new JsonObject { ["id"] = id, ["cacheResponses"] = null } })).ShouldHaveNoErrors();
+
+        Assert.True(on.At("data.updatePersona.persona.cacheResponses")!.GetValue<bool>());
+        Assert.Equal("REQUIRED", cleared.String("data.updatePersona.userErrors[0].code"));
+        Assert.True(await _server.ReadAsync(db => db.Personas.Where(p => p.Name == name).Select(p => p.CacheResponses).SingleAsync()));
     }
 
     [Fact]

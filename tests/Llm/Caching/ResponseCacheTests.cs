@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Seeding;
 using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Keys;
+using LlmPlatform.Llm.Telemetry;
 using LlmPlatform.Testing.Stubs;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,6 +52,35 @@ public sealed class ResponseCacheTests(CachingHost host) : IClassFixture<Caching
         Assert.True(second.Usage.Cached);
         Assert.Equal(0m, second.Usage.Cost);
         Assert.False(first.Usage.Cached);
+    }
+
+    [Fact]
+    public async Task Lookups_AreCountedAsMissThenHit_ByProviderAndModel()
+    {
+        var meter = host.Get<LlmMetrics>().Meter;
+        var lookups = new List<(string? Provider, string? Model, string? Result)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == meter && instrument.Name == "llmplatform.cache.lookups")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var all = tags.ToArray();
+            string? Tag(string name) => all.FirstOrDefault(t => t.Key == name).Value?.ToString();
+            lock (lookups)
+                lookups.Add((Tag(LlmMetrics.TagNames.Provider), Tag(LlmMetrics.TagNames.Model), Tag(LlmMetrics.TagNames.Result)));
+        });
+        listener.Start();
+        var prompt = Unique("count my lookups");
+
+        await host.GenerateAsync(prompt);
+        await host.GenerateAsync(prompt);
+        await host.GenerateAsync(Unique("not deterministic"), temperature: 1);
+
+        lock (lookups)
+            Assert.Equal([(host.Provider, host.Model, "miss"), (host.Provider, host.Model, "hit")], lookups);
     }
 
     [Fact]
