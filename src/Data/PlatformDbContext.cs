@@ -33,6 +33,7 @@ public abstract class PlatformDbContext(DbContextOptions options)
         configurationBuilder.Properties<MessageRole>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<FinishReason>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<GenerationStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<ResponseFormatKind>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -1,3 +1,4 @@
+using LlmPlatform.Llm.Caching;
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Keys;
@@ -35,6 +36,7 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<ChatHistoryBuilder>();
         builder.AddGenerationRateLimits();
+        builder.AddResponseCache();
         services.AddSingleton<GenerationInstance>();
         services.AddSingleton<ActiveGenerations>();
         services.AddSingleton<GenerationViewers>();

@@ -13,6 +13,9 @@ public sealed class Message
     public FinishReason? FinishReason { get; set; }
     public Guid? GenerationId { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The shape the reply was asked for; null for messages the model did not write, and for older replies.</summary>
+    public ResponseFormatKind? ResponseFormat { get; set; }
 }
 
 public enum MessageRole
@@ -20,6 +23,14 @@ public enum MessageRole
     System,
     User,
     Assistant,
+}
+
+/// <summary>The shape a generated reply was asked to have.</summary>
+public enum ResponseFormatKind
+{
+    Text,
+    JsonObject,
+    JsonSchema,
 }
 
 public enum FinishReason

@@ -25,4 +25,7 @@ public sealed class Persona
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Deterministic generations (temperature 0) of this persona may be answered from the response cache.</summary>
+    public bool CacheResponses { get; set; }
 }

@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using LlmPlatform.Data.Entities;
+using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Schema;
 
 namespace LlmPlatform.Graph.Conversations;
@@ -25,6 +26,8 @@ public sealed class MessageGraphType : ObjectGraphType<Message>
         Field<IdGraphType>("generationId").Description("The generation that wrote this message, for user and assistant messages.")
             .Resolve(ctx => ctx.Source.GenerationId is { } id ? GlobalId.Encode("Generation", id) : null);
         Field(m => m.CreatedAt).Description("When the message was written (UTC).");
+        Field<ResponseFormatTypeGraphType>("responseFormat").Description("The shape an assistant reply was asked to have; null for other roles and for replies stored before formats existed.")
+            .Resolve(ctx => ctx.Source.ResponseFormat);
     }
 }
 

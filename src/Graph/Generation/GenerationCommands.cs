@@ -75,8 +75,12 @@ public sealed class GenerationCommands(GenerationService generations, CurrentUse
         }
         return errors.Count > 0
             ? (null, errors)
-            : (new GenerationRequest(conversationId, personaId, input.Prompt, input.Provider, input.Model, input.Temperature, input.MaxTokens, input.TopP), []);
+            : (new GenerationRequest(conversationId, personaId, input.Prompt, input.Provider, input.Model, input.Temperature, input.MaxTokens, input.TopP,
+                input.Cache, ToResponseFormat(input.ResponseFormat)), []);
     }
+
+    private static ResponseFormat? ToResponseFormat(ResponseFormatInput? input) =>
+        input is null ? null : new ResponseFormat(input.Type, input.JsonSchema?.Name, input.JsonSchema?.Schema, input.JsonSchema?.Strict ?? false);
 
     private static UserError ToUserError(GenerationError error) =>
         new(error.Message, error.Code, error.Field is null ? null : ["input", error.Field], error.RetryAfter);

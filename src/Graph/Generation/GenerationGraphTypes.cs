@@ -99,5 +99,6 @@ public sealed class UsageGraphType : ObjectGraphType<GenerationUsage>
         Field(u => u.TimeToFirstTokenMs, nullable: true).Description("Milliseconds until the first chunk; null when none came.");
         Field<NonNullGraphType<FloatGraphType>>("cost").Description("Cost in the configured currency, from the model's prices.")
             .Resolve(ctx => (double)ctx.Source.Cost);
+        Field(u => u.Cached).Description("True when the reply was replayed from the response cache: no provider was called, so its cost is 0; its tokens are those of the reply it replays.");
     }
 }

@@ -3,7 +3,8 @@ using GraphQL.Types;
 namespace LlmPlatform.Graph.Generation;
 
 public sealed record GenerateInput(
-    string? ConversationId, string? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens, double? TopP = null);
+    string? ConversationId, string? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens, double? TopP = null,
+    bool? Cache = null, ResponseFormatInput? ResponseFormat = null);
 
 public sealed class GenerateInputGraphType : InputObjectGraphType<GenerateInput>
 {
@@ -19,6 +20,8 @@ public sealed class GenerateInputGraphType : InputObjectGraphType<GenerateInput>
         Field(i => i.Temperature, nullable: true).Description("Sampling temperature, 0 to 2.");
         Field(i => i.MaxTokens, nullable: true).Description("The most tokens the reply may have.");
         Field(i => i.TopP, nullable: true).Description("Nucleus sampling: draw only from the likeliest tokens whose probabilities add up to this; more than 0 and at most 1. The provider's default when not given.");
+        Field(i => i.Cache, nullable: true).Description("Answer from the response cache when this exact request (provider, model, messages and settings) was answered before, and store the reply otherwise. Only deterministic requests (temperature 0) use it; the persona's `cacheResponses` when not given.");
+        Field<ResponseFormatInputGraphType>("responseFormat").Description("The shape the reply must have; TEXT when not given.");
     }
 }
 

@@ -37,6 +37,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
             DefaultModel = input.DefaultModel,
             Temperature = input.Temperature ?? SamplingDefaults.Temperature,
             MaxTokens = input.MaxTokens,
+            CacheResponses = input.CacheResponses ?? false,
             OwnerId = user.Id,
             CreatedAt = now,
             UpdatedAt = now,
@@ -69,6 +70,8 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
         }
         if (input.MaxTokens.IsSet)
             PersonaRules.CheckMaxTokens(input.MaxTokens.Value, generation.Value.MaxTokensLimit, errors);
+        if (input.CacheResponses is { IsSet: true, Value: null })
+            errors.Add(UserError.Required("cacheResponses"));
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var (persona, error) = await FindOwnAsync(db, input.Id, cancellationToken);
@@ -91,6 +94,8 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
             persona!.Temperature = temperature;
         if (input.MaxTokens.IsSet)
             persona!.MaxTokens = input.MaxTokens.Value;
+        if (input.CacheResponses.Value is { } cacheResponses)
+            persona!.CacheResponses = cacheResponses;
         persona!.UpdatedAt = Now();
         await db.SaveChangesAsync(cancellationToken);
         return new PersonaPayload(persona, []);

@@ -7,7 +7,7 @@ namespace LlmPlatform.Graph.Personas;
 
 public sealed record CreatePersonaInput(
     string Name, string? Description, string SystemPrompt, string? DefaultProvider, string? DefaultModel,
-    double? Temperature, int? MaxTokens);
+    double? Temperature, int? MaxTokens, bool? CacheResponses = null);
 
 public sealed class CreatePersonaInputGraphType : InputObjectGraphType<CreatePersonaInput>
 {
@@ -22,6 +22,7 @@ public sealed class CreatePersonaInputGraphType : InputObjectGraphType<CreatePer
         Field(i => i.DefaultModel, nullable: true).Description("The model generations use unless the request names one.");
         Field(i => i.Temperature, nullable: true).Description(string.Create(CultureInfo.InvariantCulture, $"Sampling temperature, {SamplingDefaults.MinTemperature} to {SamplingDefaults.MaxTemperature}; {SamplingDefaults.Temperature} when not given."));
         Field(i => i.MaxTokens, nullable: true).Description("The most tokens a reply may have, from 1 to the server's `Llm:Generation:MaxTokensLimit` (32000 unless configured); a generation on a model that allows fewer is refused. Null for the model's limit.");
+        Field(i => i.CacheResponses, nullable: true).Description("Answer deterministic generations (temperature 0) from the response cache when the same request was answered before; false when not given. A request's `cache` overrides it.");
     }
 }
 
@@ -31,7 +32,8 @@ public sealed class CreatePersonaInputGraphType : InputObjectGraphType<CreatePer
 public sealed record UpdatePersonaInput(
     string Id,
     Optional<string> Name, Optional<string?> Description, Optional<string> SystemPrompt,
-    Optional<string?> DefaultProvider, Optional<string?> DefaultModel, Optional<double?> Temperature, Optional<int?> MaxTokens)
+    Optional<string?> DefaultProvider, Optional<string?> DefaultModel, Optional<double?> Temperature, Optional<int?> MaxTokens,
+    Optional<bool?> CacheResponses = default)
 {
     public static UpdatePersonaInput From(IDictionary<string, object?> input)
     {
@@ -44,7 +46,8 @@ public sealed record UpdatePersonaInput(
             Optional<string?>.Of(input, "defaultProvider"),
             Optional<string?>.Of(input, "defaultModel"),
             Optional<double?>.Of(input, "temperature"),
-            Optional<int?>.Of(input, "maxTokens"));
+            Optional<int?>.Of(input, "maxTokens"),
+            Optional<bool?>.Of(input, "cacheResponses"));
     }
 }
 
@@ -62,6 +65,7 @@ public sealed class UpdatePersonaInputGraphType : InputObjectGraphType
         Field<StringGraphType>("defaultModel").Description("A new default model.");
         Field<FloatGraphType>("temperature").Description("A new temperature, 0 to 2; cannot be null.");
         Field<IntGraphType>("maxTokens").Description("A new limit on reply tokens.");
+        Field<BooleanGraphType>("cacheResponses").Description("Whether deterministic generations may be answered from the response cache; cannot be null.");
     }
 }
 

@@ -2,6 +2,7 @@ using LlmPlatform.Data;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Seeding;
+using LlmPlatform.Llm.Caching;
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Limits;
@@ -26,6 +27,7 @@ public sealed class GenerationAdmission(
     ChatHistoryBuilder histories,
     TokenCounter tokens,
     IGenerationRateLimiter limiter,
+    ResponseCache responseCache,
     TimeProvider clock,
     IOptions<GenerationOptions> options)
 {
@@ -46,6 +48,8 @@ public sealed class GenerationAdmission(
             errors.Add(new(GenerationErrorCodes.OutOfRange, $"MaxTokens must be between 1 and {limits.MaxTokensLimit}.", "maxTokens"));
         if (request.TopP is { } p && (double.IsNaN(p) || p <= 0 || p > 1))
             errors.Add(new(GenerationErrorCodes.OutOfRange, "TopP must be more than 0 and at most 1.", "topP"));
+        var format = request.ResponseFormat ?? ResponseFormat.Text;
+        errors.AddRange(ResponseFormatSupport.Check(format, limits.MaxResponseSchemaLength));
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         Conversation? conversation = null;
@@ -77,6 +81,8 @@ public sealed class GenerationAdmission(
         var maxTokens = request.MaxTokens ?? persona?.MaxTokens ?? modelOptions.MaxOutputTokens;
         if (maxTokens > modelOptions.MaxOutputTokens)
             return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.OutOfRange, $"MaxTokens must be at most {modelOptions.MaxOutputTokens} for {model}.", "maxTokens"));
+        if (!ResponseFormatSupport.Supported(provider.Kind, modelOptions).Contains(format.Kind))
+            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.ResponseFormatUnsupported, $"{provider.Name}/{model} cannot answer in the {format.Kind} format.", "responseFormat"));
 
         var earlier = conversation is null ? [] : await db.Messages.AsNoTracking()
             .Where(x => x.ConversationId == conversation.Id && x.Role != MessageRole.System)
@@ -90,6 +96,10 @@ public sealed class GenerationAdmission(
         // Counted only once the request is known to be good, so that bad input costs no quota.
         if (await limiter.TryAcquireAsync(rateLimitKey, cancellationToken) is { } refusal)
             return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.RateLimited, refusal.Message, null, refusal.RetryAfter));
+        // After the rate limit: a cache hit is still a request of the caller's (its tokens are not: no provider spent them).
+        var temperature = request.Temperature ?? persona?.Temperature ?? SamplingDefaults.Temperature;
+        var cached = await responseCache.LookUpAsync(new ResponseCacheRequest(provider.Name, model!, chat.UsesUserKey ? userId : null,
+            history.History, temperature, maxTokens, request.TopP, format, request.Cache ?? persona?.CacheResponses ?? false), cancellationToken);
 
         // Accepted: from here on everything is stored, whatever happens to the provider call or this instance.
         var now = clock.GetUtcNow().UtcDateTime;
@@ -139,13 +149,14 @@ public sealed class GenerationAdmission(
         {
             ExtensionData = new Dictionary<string, object>
             {
-                ["temperature"] = request.Temperature ?? persona?.Temperature ?? SamplingDefaults.Temperature,
+                ["temperature"] = temperature,
                 ["max_tokens"] = maxTokens,
             },
         };
         if (request.TopP is { } topP)
             settings.ExtensionData["top_p"] = topP;
-        await runner.StartAsync(new GenerationJob(started, rateLimitKey, chat.Service, modelOptions, history.History, history.PromptTokens, settings), cancellationToken);
+        await runner.StartAsync(new GenerationJob(started, rateLimitKey, cached?.Replay ?? chat.Service, modelOptions, history.History, history.PromptTokens,
+            ResponseFormatSupport.Apply(settings, format), cached, format.Kind), cancellationToken);
         return new GenerationStart(started, []);
     }
 

@@ -22,7 +22,7 @@ public sealed record GenerationFailed(Guid GenerationId, string Code, string Mes
 
 /// <summary>Tokens, timing and cost of one generation.</summary>
 public sealed record GenerationUsage(
-    int PromptTokens, int CompletionTokens, bool Estimated, int LatencyMs, int? TimeToFirstTokenMs, decimal Cost)
+    int PromptTokens, int CompletionTokens, bool Estimated, int LatencyMs, int? TimeToFirstTokenMs, decimal Cost, bool Cached = false)
 {
     public int TotalTokens => PromptTokens + CompletionTokens;
 }
@@ -48,4 +48,6 @@ public static class GenerationErrorCodes
     public const string RateLimited = "RATE_LIMITED";
     public const string InstanceLost = "INSTANCE_LOST";
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
+    public const string ResponseFormatUnsupported = "RESPONSE_FORMAT_UNSUPPORTED";
+    public const string InvalidResponseFormat = "INVALID_RESPONSE_FORMAT";
 }

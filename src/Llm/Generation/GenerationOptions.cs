@@ -15,6 +15,10 @@ public sealed class GenerationOptions
     [Range(1, 10_000_000)]
     public int MaxTokensLimit { get; set; } = 32_000;
 
+    /// <summary>Longest JSON schema a request's <c>responseFormat</c> may carry, in characters.</summary>
+    [Range(2, 1_000_000)]
+    public int MaxResponseSchemaLength { get; set; } = 16_384;
+
     /// <summary>
     /// Most messages one conversation may hold. A generation adds two (the prompt and the reply), so one into a
     /// conversation without room for both is refused with CONVERSATION_FULL.

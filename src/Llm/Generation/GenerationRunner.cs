@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlmPlatform.Data.Entities;
+using LlmPlatform.Llm.Caching;
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
@@ -102,13 +103,17 @@ public sealed partial class GenerationRunner(
         {
             Cost = (usage.PromptTokens * job.Model.InputCostPerMillion + usage.CompletionTokens * job.Model.OutputCostPerMillion) / 1_000_000m,
         };
+        usage = job.Cache?.Account(usage) ?? usage;
 
         var status = failure is not null ? GenerationStatus.Failed : cancelled ? GenerationStatus.Cancelled : GenerationStatus.Completed;
         var outcome = new GenerationOutcome(started.GenerationId, started.ConversationId, started.PersonaId, started.OwnerId,
             started.Provider, started.Model, text, chunks, finish, usage, status,
-            failure is null ? null : failureCode, failure);
+            failure is null ? null : failureCode, failure, job.ResponseFormat);
+        // Before the final event, like the tokens below: a caller who asks again on seeing it must find the reply cached.
+        if (job.Cache is { } cache)
+            await cache.StoreIfCompleteAsync(text, finish, status, usage);
         // Before the final event: a caller who starts again on seeing it must find these tokens counted.
-        await limiter.RecordTokensAsync(job.RateLimitKey, usage.TotalTokens, CancellationToken.None);
+        await limiter.RecordTokensAsync(job.RateLimitKey, usage.Cached ? 0 : usage.TotalTokens, CancellationToken.None);
         GenerationEvent last;
         try
         {
@@ -184,4 +189,5 @@ public sealed partial class GenerationRunner(
 /// <summary>An admitted generation: what to call, with what, and whose limits it counts against.</summary>
 internal sealed record GenerationJob(
     GenerationStarted Started, string RateLimitKey, IChatCompletionService Service, ModelOptions Model,
-    ChatHistory History, int PromptTokens, PromptExecutionSettings Settings);
+    ChatHistory History, int PromptTokens, PromptExecutionSettings Settings,
+    ResponseCacheLookup? Cache = null, ResponseFormatKind ResponseFormat = ResponseFormatKind.Text);

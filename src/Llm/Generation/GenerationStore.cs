@@ -41,7 +41,7 @@ public sealed partial class GenerationStore(
             _ => GenerationPhase.Failed,
         };
         var usage = ended is { } u
-            ? new GenerationUsage(u.PromptTokens, u.CompletionTokens, u.TokensEstimated, u.LatencyMs, u.TimeToFirstTokenMs, u.Cost)
+            ? new GenerationUsage(u.PromptTokens, u.CompletionTokens, u.TokensEstimated, u.LatencyMs, u.TimeToFirstTokenMs, u.Cost, u.Cached)
             : null;
         return new GenerationState(generationId, found.ConversationId, found.OwnerId, found.Provider, found.Model, phase,
             found.MessageId, usage, found.FailureCode, found.FailureMessage);
@@ -158,6 +158,7 @@ public sealed partial class GenerationStore(
                 FinishReason = outcome.FinishReason,
                 GenerationId = outcome.GenerationId,
                 CreatedAt = now,
+                ResponseFormat = outcome.ResponseFormat,
             };
             db.Messages.Add(message);
             db.UsageEvents.Add(new UsageEvent
@@ -177,6 +178,7 @@ public sealed partial class GenerationStore(
                 Status = outcome.Status,
                 Cost = outcome.Usage.Cost,
                 CreatedAt = now,
+                Cached = outcome.Usage.Cached,
             });
             await db.SaveChangesAsync(cancellationToken);
             await db.Generations.Where(g => g.Id == outcome.GenerationId)
@@ -205,7 +207,7 @@ public sealed record GenerationCheckpoint(Guid GenerationId, string? Text, int C
 public sealed record GenerationOutcome(
     Guid GenerationId, Guid ConversationId, Guid? PersonaId, Guid OwnerId, string Provider, string Model,
     string Text, int Chunks, FinishReason FinishReason, GenerationUsage Usage, GenerationStatus Status,
-    string? FailureCode = null, string? FailureMessage = null);
+    string? FailureCode = null, string? FailureMessage = null, ResponseFormatKind? ResponseFormat = null);
 
 /// <summary>The stored reply's id; <paramref name="EndedElsewhere"/> when someone else had already ended the generation.</summary>
 public sealed record GenerationStored(long? MessageId, bool EndedElsewhere);

@@ -32,7 +32,7 @@ public sealed class UserChatServices(ProviderKeyStore keys, IOptions<ProviderKey
                 return new ChatServiceChoice(null, ChatServiceProblem.UserKeyUnreadable);
             }
             if (key is not null)
-                return new ChatServiceChoice(GetOrCreate(provider, model, userId, key), ChatServiceProblem.None);
+                return new ChatServiceChoice(GetOrCreate(provider, model, userId, key), ChatServiceProblem.None, UsesUserKey: true);
         }
         return provider.IsUsable
             ? new ChatServiceChoice(provider.GetService(model), ChatServiceProblem.None)
@@ -53,8 +53,8 @@ public sealed class UserChatServices(ProviderKeyStore keys, IOptions<ProviderKey
     private sealed record CacheKey(Guid UserId, string Provider, string Model, string Fingerprint);
 }
 
-/// <summary>The service to call, or why there is none.</summary>
-public readonly record struct ChatServiceChoice(IChatCompletionService? Service, ChatServiceProblem Problem);
+/// <summary>The service to call, or why there is none; <paramref name="UsesUserKey"/> when it calls with the user's own key.</summary>
+public readonly record struct ChatServiceChoice(IChatCompletionService? Service, ChatServiceProblem Problem, bool UsesUserKey = false);
 
 public enum ChatServiceProblem
 {

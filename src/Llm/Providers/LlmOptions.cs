@@ -115,6 +115,8 @@ public sealed class ProviderOptions
                 yield return result;
             if (options.MaxOutputTokens >= options.ContextWindow)
                 yield return new($"{modelPath}:MaxOutputTokens must be less than its ContextWindow, or no prompt fits.", [modelPath + ":MaxOutputTokens"]);
+            if (options.ResponseFormats?.Except(Generation.ResponseFormatSupport.Carried(Kind)).ToList() is { Count: > 0 } uncarried)
+                yield return new($"{modelPath}:ResponseFormats lists {string.Join(", ", uncarried)}, which a provider of kind {ProviderKindConverter.Spell(Kind)} cannot send.", [modelPath + ":ResponseFormats"]);
         }
     }
 
@@ -142,6 +144,12 @@ public sealed class ModelOptions
 
     /// <summary>Price per million completion tokens, for usage costs.</summary>
     public decimal OutputCostPerMillion { get; set; }
+
+    /// <summary>
+    /// The response formats the model takes (<c>Text</c>, <c>JsonObject</c>, <c>JsonSchema</c>); unset, all that its
+    /// provider's kind can carry (see <c>ResponseFormatSupport.Carried</c>).
+    /// </summary>
+    public List<Data.Entities.ResponseFormatKind>? ResponseFormats { get; set; }
 }
 
 /// <summary>

@@ -188,6 +188,10 @@ namespace LlmPlatform.Data.Migrations.Postgres
                     b.Property<Guid?>("GenerationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ResponseFormat")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -210,6 +214,9 @@ namespace LlmPlatform.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("CacheResponses")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -264,6 +271,7 @@ namespace LlmPlatform.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000001"),
+                            CacheResponses = false,
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             DefaultModel = "echo-1",
                             DefaultProvider = "echo",
@@ -277,6 +285,7 @@ namespace LlmPlatform.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000002"),
+                            CacheResponses = false,
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             DefaultModel = "echo-1",
                             DefaultProvider = "echo",
@@ -290,6 +299,7 @@ namespace LlmPlatform.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000003"),
+                            CacheResponses = false,
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             DefaultModel = "echo-1",
                             DefaultProvider = "echo",
@@ -303,6 +313,7 @@ namespace LlmPlatform.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000004"),
+                            CacheResponses = false,
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             DefaultModel = "echo-1",
                             DefaultProvider = "echo",
@@ -316,6 +327,7 @@ namespace LlmPlatform.Data.Migrations.Postgres
                         new
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000005"),
+                            CacheResponses = false,
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             DefaultModel = "echo-1",
                             DefaultProvider = "echo",

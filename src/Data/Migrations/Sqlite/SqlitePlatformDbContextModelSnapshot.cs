@@ -181,6 +181,10 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                     b.Property<Guid?>("GenerationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResponseFormat")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -203,6 +207,9 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("CacheResponses")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -257,6 +264,7 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000001"),
+                            CacheResponses = false,
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             DefaultModel = "echo-1",
                             DefaultProvider = "echo",
@@ -270,6 +278,7 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000002"),
+                            CacheResponses = false,
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             DefaultModel = "echo-1",
                             DefaultProvider = "echo",
@@ -283,6 +292,7 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000003"),
+                            CacheResponses = false,
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             DefaultModel = "echo-1",
                             DefaultProvider = "echo",
@@ -296,6 +306,7 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000004"),
+                            CacheResponses = false,
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             DefaultModel = "echo-1",
                             DefaultProvider = "echo",
@@ -309,6 +320,7 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         new
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000005"),
+                            CacheResponses = false,
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
                             DefaultModel = "echo-1",
                             DefaultProvider = "echo",
