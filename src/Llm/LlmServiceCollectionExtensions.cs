@@ -46,6 +46,8 @@ public static class LlmServiceCollectionExtensions
         services.AddWorkerJob<OrphanedGenerationSweeper>();
         services.AddOptions<UsageRollupOptions>().BindConfiguration(UsageRollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddWorkerJob<UsageRollupJob>();
+        services.AddOptions<UsageQueryOptions>().BindConfiguration(UsageQueryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UsageAggregator>();
         services.AddHostedService<GenerationHeartbeat>();
         services.AddHostedService<GenerationShutdown>();
         builder.AddWorker();
