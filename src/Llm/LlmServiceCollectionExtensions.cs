@@ -48,6 +48,8 @@ public static class LlmServiceCollectionExtensions
         services.AddWorkerJob<UsageRollupJob>();
         services.AddOptions<UsageQueryOptions>().BindConfiguration(UsageQueryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UsageAggregator>();
+        services.AddOptions<AnalyticsRetentionOptions>().BindConfiguration(AnalyticsRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddWorkerJob<UsageRetentionJob>();
         services.AddHostedService<GenerationHeartbeat>();
         services.AddHostedService<GenerationShutdown>();
         builder.AddWorker();

@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using LlmPlatform.Data.Entities;
+using LlmPlatform.Graph.Analytics;
 using LlmPlatform.Graph.Schema;
 
 namespace LlmPlatform.Graph.Personas;
@@ -26,5 +27,6 @@ public sealed class PersonaGraphType : ObjectGraphType<Persona>
         Field(p => p.IsBuiltIn).Description("True for the personas every installation has; they cannot be changed.");
         Field(p => p.CreatedAt).Description("When the persona was created (UTC).");
         Field(p => p.UpdatedAt).Description("When the persona was last changed (UTC).");
+        this.AddPersonaUsage();
     }
 }
