@@ -48,6 +48,10 @@ public static class LlmServiceCollectionExtensions
         services.AddWorkerJob<OrphanedGenerationSweeper>();
         services.AddOptions<UsageRollupOptions>().BindConfiguration(UsageRollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddWorkerJob<UsageRollupJob>();
+        services.AddOptions<UsageQueryOptions>().BindConfiguration(UsageQueryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UsageAggregator>();
+        services.AddOptions<AnalyticsRetentionOptions>().BindConfiguration(AnalyticsRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddWorkerJob<UsageRetentionJob>();
         services.AddHostedService<GenerationHeartbeat>();
         services.AddHostedService<GenerationShutdown>();
         builder.AddWorker();

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using LlmPlatform.Data.Entities;
+using LlmPlatform.Graph.Analytics;
 using LlmPlatform.Graph.Personas;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Schema.DataLoading;
@@ -40,5 +41,6 @@ public sealed class ConversationGraphType : ObjectGraphType<Conversation>
             });
         Field(c => c.CreatedAt).Description("When the conversation was started (UTC).");
         Field(c => c.UpdatedAt).Description("When the conversation last changed (UTC).");
+        this.AddConversationUsage();
     }
 }

@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using LlmPlatform.Data.Entities;
+using LlmPlatform.Graph.Analytics;
 using LlmPlatform.Graph.Schema;
 
 namespace LlmPlatform.Graph.Personas;
@@ -27,5 +28,6 @@ public sealed class PersonaGraphType : ObjectGraphType<Persona>
         Field(p => p.CreatedAt).Description("When the persona was created (UTC).");
         Field(p => p.UpdatedAt).Description("When the persona was last changed (UTC).");
         Field(p => p.CacheResponses).Description("True when deterministic generations (temperature 0) may be answered from the response cache; a request's `cache` overrides it.");
+        this.AddPersonaUsage();
     }
 }

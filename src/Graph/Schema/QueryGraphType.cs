@@ -1,5 +1,6 @@
 using LlmPlatform.Graph.Users;
 using GraphQL.Types;
+using LlmPlatform.Graph.Analytics;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
@@ -19,5 +20,6 @@ public sealed class QueryGraphType : ObjectGraphType
         this.AddConversationQueries();
         this.AddGenerationQueries();
         this.AddProviderQueries();
+        this.AddUsageQueries();
     }
 }

@@ -1,4 +1,5 @@
 using GraphQL.Types;
+using LlmPlatform.Graph.Analytics;
 using LlmPlatform.Graph.Schema;
 
 namespace LlmPlatform.Graph.Users;
@@ -21,5 +22,6 @@ public sealed class UserGraphType : ObjectGraphType<UserProfile>
             .Description("The user's roles: `user`, and `admin` for those who see everyone's data.")
             .Resolve(ctx => ctx.Source.Roles);
         Field(u => u.CreatedAt).Description("When the account was created (UTC).");
+        this.AddUserUsage();
     }
 }

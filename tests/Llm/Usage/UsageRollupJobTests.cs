@@ -1,15 +1,9 @@
-using LlmPlatform.Data;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Seeding;
 using LlmPlatform.Llm.Usage;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace LlmPlatform.Llm.Tests.Usage;
 
@@ -23,7 +17,7 @@ public sealed class UsageRollupJobTests
     [InlineData("PostgreSQL")]
     public async Task Rollups_EqualTheSumsOfTheirHoursRows_AndRerunningChangesNothing(string database)
     {
-        await using var host = await RollupHost.StartAsync(database);
+        await using var host = await UsageDatabaseHost.StartAsync(database);
         var events = Seed();
         await host.WriteAsync(db => db.UsageEvents.AddRange(events));
         var clock = new FakeTimeProvider(new DateTimeOffset(Start.AddHours(5).AddMinutes(10)));
@@ -84,67 +78,5 @@ public sealed class UsageRollupJobTests
                 CreatedAt = Start.AddMinutes(i * 6 * 60 / 300.0 + 0.5),
             };
         })];
-    }
-
-    private sealed class RollupHost : IAsyncDisposable
-    {
-        private readonly IHost _host;
-        private readonly Func<ValueTask> _drop;
-
-        private RollupHost(IHost host, Func<ValueTask> drop) => (_host, _drop) = (host, drop);
-
-        public IDbContextFactory<PlatformDbContext> Contexts => _host.Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>();
-
-        public static async Task<RollupHost> StartAsync(string database)
-        {
-            var builder = Host.CreateApplicationBuilder();
-            Func<ValueTask> drop;
-            if (database == "SQLite")
-            {
-                var path = Path.Combine(Path.GetTempPath(), $"llmplatform-rollups-{Guid.NewGuid():N}.db");
-                builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Sqlite", $"Data Source={path}")]);
-                drop = () => { SqliteConnection.ClearAllPools(); File.Delete(path); return ValueTask.CompletedTask; };
-            }
-            else
-            {
-                var admin = Environment.GetEnvironmentVariable("LLMPLATFORM_TEST_POSTGRES")
-                    ?? throw new InvalidOperationException("LLMPLATFORM_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL.");
-                var name = "llmplatform_rollups_" + Guid.NewGuid().ToString("N")[..12];
-                builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Postgres", new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString)]);
-                drop = async () =>
-                {
-                    NpgsqlConnection.ClearAllPools();
-                    await using var connection = new NpgsqlConnection(admin);
-                    await connection.OpenAsync();
-                    await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-                    await command.ExecuteNonQueryAsync();
-                };
-            }
-            builder.Configuration.AddInMemoryCollection([new("Data:MigrateOnStartup", "true")]);
-            builder.AddData();
-            var host = builder.Build();
-            await host.StartAsync();
-            return new RollupHost(host, drop);
-        }
-
-        public async Task WriteAsync(Action<PlatformDbContext> write)
-        {
-            await using var db = await Contexts.CreateDbContextAsync();
-            write(db);
-            await db.SaveChangesAsync();
-        }
-
-        public async Task<T> ReadAsync<T>(Func<PlatformDbContext, Task<T>> read)
-        {
-            await using var db = await Contexts.CreateDbContextAsync();
-            return await read(db);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-            await _drop();
-        }
     }
 }
