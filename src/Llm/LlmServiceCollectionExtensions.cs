@@ -3,6 +3,7 @@ using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Providers.Routing;
 using LlmPlatform.Llm.Telemetry;
 using LlmPlatform.Llm.Usage;
 using LlmPlatform.Llm.Worker;
@@ -30,6 +31,7 @@ public static class LlmServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<LlmMetrics>();
+        services.AddSingleton<CredentialPipelines>();
         services.AddSingleton<ProviderRegistry>();
         builder.AddProviderKeys();
         services.AddSingleton<TokenCounter>();

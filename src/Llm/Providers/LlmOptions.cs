@@ -20,6 +20,12 @@ public sealed class LlmOptions : IValidatableObject
     public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
+    /// Users' own keys each get a circuit breaker of their own; at most this many are kept at once (idle ones go first).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxUserCredentialBreakers { get; set; } = 10_000;
+
+    /// <summary>
     /// What data annotations cannot say: each provider's needs by kind, and the annotations of the nested options
     /// (<c>ValidateDataAnnotations</c> checks only this object's own properties).
     /// </summary>

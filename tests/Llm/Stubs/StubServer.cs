@@ -19,6 +19,7 @@ public abstract class StubServer : IAsyncDisposable
     private static readonly TimeSpan DropPause = TimeSpan.FromMilliseconds(100);
     private readonly ConcurrentQueue<StubFault> _faults = new();
     private readonly ConcurrentQueue<StubRequest> _requests = new();
+    private readonly ConcurrentDictionary<string, StubFault> _keyFaults = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
 
@@ -51,10 +52,17 @@ public abstract class StubServer : IAsyncDisposable
     /// <summary>The next request gets <paramref name="fault"/> instead of the reply; faults queue up one per request.</summary>
     public void Enqueue(StubFault fault) => _faults.Enqueue(fault);
 
+    /// <summary>
+    /// Every request carrying <paramref name="apiKey"/> (as its bearer token or <c>api-key</c> header) gets
+    /// <paramref name="fault"/>, until <see cref="Reset"/>; the queued faults are for the other requests.
+    /// </summary>
+    public void FailKey(string apiKey, StubFault fault) => _keyFaults[apiKey] = fault;
+
     /// <summary>Back to the defaults: the default reply, no faults queued, no requests recorded.</summary>
     public void Reset()
     {
         _faults.Clear();
+        _keyFaults.Clear();
         _requests.Clear();
         Tokens = DefaultTokens;
         TokenDelay = TimeSpan.Zero;
@@ -125,7 +133,9 @@ public abstract class StubServer : IAsyncDisposable
         var registration = context.RequestAborted.Register(request.MarkAborted);
         try
         {
-            _faults.TryDequeue(out var fault);
+            var fault = KeyFault(request);
+            if (fault is null)
+                _faults.TryDequeue(out fault);
             switch (fault)
             {
                 case { Kind: StubFaultKind.Status }:
@@ -177,6 +187,21 @@ public abstract class StubServer : IAsyncDisposable
         {
             await registration.DisposeAsync();
         }
+    }
+
+    private StubFault? KeyFault(StubRequest request)
+    {
+        var key = KeyOf(request);
+        return key is not null && _keyFaults.TryGetValue(key, out var fault) ? fault : null;
+    }
+
+    /// <summary>The bearer token or <c>api-key</c> a request carried, for tests that tell credentials apart.</summary>
+    public static string? KeyOf(StubRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers.GetValueOrDefault("Authorization") is { } bearer && bearer.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? bearer["Bearer ".Length..]
+            : request.Headers.GetValueOrDefault("api-key");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,53 @@
+using System.Net.Http;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace LlmPlatform.Llm.Providers.Routing;
+
+/// <summary>
+/// The resilience pipeline of one provider credential (the server's key, or one user's key) and what its circuit
+/// breaker has seen. The state is Polly's own (<see cref="CircuitBreakerStateProvider"/>); the failure count, last
+/// error and reopening time are written by the breaker's own callbacks, so nothing here guesses.
+/// </summary>
+public sealed class CredentialBreaker
+{
+    private readonly CircuitBreakerStateProvider _state;
+    private int _failures;
+    private string? _lastError;
+    private DateTimeOffset? _openedUntil;
+
+    internal CredentialBreaker(CircuitBreakerStateProvider state) => _state = state;
+
+    internal ResiliencePipeline<HttpResponseMessage> Pipeline { get; set; } = ResiliencePipeline<HttpResponseMessage>.Empty;
+
+    /// <summary>Closed (calls go through), Open (refused without a call), HalfOpen (one trial call) or Isolated.</summary>
+    public CircuitState State => _state.CircuitState;
+
+    /// <summary>Failed attempts the breaker counted since its circuit last closed.</summary>
+    public int Failures => Volatile.Read(ref _failures);
+
+    /// <summary>The last failure the breaker counted, in our words (never the provider's text, which can quote a key).</summary>
+    public string? LastError => Volatile.Read(ref _lastError);
+
+    /// <summary>When an open circuit lets a trial call through; null unless open.</summary>
+    public DateTimeOffset? OpenedUntil => State is CircuitState.Open or CircuitState.Isolated ? _openedUntil : null;
+
+    internal void Counted(Outcome<HttpResponseMessage> outcome)
+    {
+        Interlocked.Increment(ref _failures);
+        Volatile.Write(ref _lastError, outcome switch
+        {
+            { Exception: { } e } => ProviderFailure.From(e).Message,
+            { Result: { } response } => $"The provider answered {(int)response.StatusCode}.",
+            _ => null,
+        });
+    }
+
+    internal void Opened(DateTimeOffset until) => _openedUntil = until;
+
+    internal void Closed()
+    {
+        Volatile.Write(ref _failures, 0);
+        _openedUntil = null;
+    }
+}
