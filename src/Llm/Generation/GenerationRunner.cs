@@ -3,6 +3,7 @@ using LlmPlatform.Data.Entities;
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Providers.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -49,7 +50,7 @@ public sealed partial class GenerationRunner(
         {
             var idleTimeout = options.Value.ProviderIdleTimeout;
             idle.CancelAfter(idleTimeout);
-            await foreach (var chunk in job.Service.GetStreamingChatMessageContentsAsync(job.History, job.Settings, kernel: null, idle.Token))
+            await foreach (var chunk in CheckedReply.StreamAsync(job.Service, job.History, job.Settings, idle.Token))
             {
                 idle.CancelAfter(idleTimeout);
                 reported = UsageReader.Read(chunk) ?? reported;
@@ -66,6 +67,13 @@ public sealed partial class GenerationRunner(
         {
             // Cancelled by the user, by the last viewer leaving, or by shutdown: store what arrived. Aborting the
             // request surfaces as an OperationCanceledException or, mid-body, as an IOException; either way it was us.
+        }
+        catch (ProviderReplyException e)
+        {
+            // A 200 that did not carry a whole reply: the partial text is stored, as failed, never as complete.
+            failure = e.Message;
+            failureCode = e.Code;
+            LogProviderFailed(logger, started.GenerationId, started.Provider, failure, e.Code);
         }
         catch (Exception) when (idle.IsCancellationRequested)
         {

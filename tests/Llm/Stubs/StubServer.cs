@@ -110,6 +110,12 @@ public abstract class StubServer : IAsyncDisposable
     /// <summary>Writes what ends a complete reply: the finish reason, usage when reported, the end marker.</summary>
     protected abstract Task FinishStreamAsync(HttpContext context, StubRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes an error inside a reply that started with 200, the way the server of this wire format does when it fails
+    /// mid-stream (vLLM, LiteLLM and OpenRouter send <c>data: {"error": …}</c>; Ollama a line <c>{"error": "…"}</c>).
+    /// </summary>
+    protected abstract Task WriteInBandErrorAsync(HttpContext context, StubRequest request, CancellationToken cancellationToken);
+
     /// <summary>The body of an error answer (<see cref="StubFault.Status"/>) when the fault names none.</summary>
     protected abstract string ErrorBody(int status);
 
@@ -166,6 +172,15 @@ public abstract class StubServer : IAsyncDisposable
                         await registration.DisposeAsync();
                         await Task.Delay(DropPause, cancellationToken);
                         context.Abort();
+                        return;
+                    }
+                    if (fault.Kind is StubFaultKind.Truncate or StubFaultKind.InBandError)
+                    {
+                        // The response ends cleanly, only early: no finish reason, no end marker (or an error in their place).
+                        request.MarkFinishing();
+                        if (fault.Kind == StubFaultKind.InBandError)
+                            await WriteInBandErrorAsync(context, request, cancellationToken);
+                        request.MarkCompleted();
                         return;
                     }
                     await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -227,6 +242,12 @@ public enum StubFaultKind
 
     /// <summary>Cut the connection after some tokens.</summary>
     Drop,
+
+    /// <summary>End the response cleanly after some tokens, without the finish reason or the end marker.</summary>
+    Truncate,
+
+    /// <summary>Write an in-band error object after some tokens, then end the response.</summary>
+    InBandError,
 }
 
 /// <summary>What one request gets instead of the scripted reply.</summary>
@@ -241,6 +262,12 @@ public sealed record StubFault(StubFaultKind Kind, int StatusCode = 0, string? R
 
     /// <summary>The connection is cut after <paramref name="afterTokens"/> tokens.</summary>
     public static StubFault DropAfter(int afterTokens) => new(StubFaultKind.Drop, AfterTokens: afterTokens);
+
+    /// <summary>The reply ends cleanly after <paramref name="afterTokens"/> tokens but never says it finished.</summary>
+    public static StubFault TruncateAfter(int afterTokens) => new(StubFaultKind.Truncate, AfterTokens: afterTokens);
+
+    /// <summary>An in-band <c>{"error": …}</c> after <paramref name="afterTokens"/> tokens, then the end of the response.</summary>
+    public static StubFault ErrorAfter(int afterTokens) => new(StubFaultKind.InBandError, AfterTokens: afterTokens);
 }
 
 /// <summary>One request as the stub received it, and what became of it.</summary>
