@@ -172,9 +172,12 @@ public sealed class ProviderResilienceOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Longest wait for one attempt's response headers. The streamed body is not bounded by it.</summary>
+    /// <summary>
+    /// Longest wait for one attempt's response headers. The streamed body is not bounded by it. With retries on, it
+    /// (plus <see cref="RetryDelay"/>) must be below <c>Llm:Generation:ProviderIdleTimeout</c>, checked at start-up.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Share of failed attempts within <see cref="SamplingDuration"/> that opens the circuit (1: only when every attempt failed).</summary>
     [Range(0.01, 1.0)]
