@@ -45,6 +45,7 @@ public sealed partial class GenerationRunner(
         var lengthLimited = false;
         string? failure = null;
         var failureCode = GenerationErrorCodes.ProviderError;
+        var providerCalled = true;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(running.Token);
         try
         {
@@ -88,6 +89,7 @@ public sealed partial class GenerationRunner(
             // Ollama's HttpRequestException or IOException, the resilience pipeline Polly's exceptions.
             var providerFailure = ProviderFailure.From(e);
             failure = providerFailure.Message;
+            providerCalled = !providerFailure.NeverSent;
             if (providerFailure.Status == 429)
                 failureCode = GenerationErrorCodes.ProviderRateLimited;
             if (providerFailure.Recognized)
@@ -115,8 +117,9 @@ public sealed partial class GenerationRunner(
         var outcome = new GenerationOutcome(started.GenerationId, started.ConversationId, started.PersonaId, started.OwnerId,
             started.Provider, started.Model, text, chunks, finish, usage, status,
             failure is null ? null : failureCode, failure);
-        // Before the final event: a caller who starts again on seeing it must find these tokens counted.
-        await limiter.RecordTokensAsync(job.RateLimitKey, usage.TotalTokens, CancellationToken.None);
+        // Before the final event: a caller who starts again on seeing it must find these tokens counted. A call an open
+        // circuit refused (it opened after admission) used no tokens, so none are charged.
+        await limiter.RecordTokensAsync(job.RateLimitKey, providerCalled ? usage.TotalTokens : 0, CancellationToken.None);
         GenerationEvent last;
         try
         {

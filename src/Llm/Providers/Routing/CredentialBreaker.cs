@@ -12,11 +12,16 @@ namespace LlmPlatform.Llm.Providers.Routing;
 public sealed class CredentialBreaker
 {
     private readonly CircuitBreakerStateProvider _state;
+    private readonly TimeProvider _clock;
     private int _failures;
     private string? _lastError;
     private DateTimeOffset? _openedUntil;
 
-    internal CredentialBreaker(CircuitBreakerStateProvider state) => _state = state;
+    internal CredentialBreaker(CircuitBreakerStateProvider state, TimeProvider clock)
+    {
+        _state = state;
+        _clock = clock;
+    }
 
     internal ResiliencePipeline<HttpResponseMessage> Pipeline { get; set; } = ResiliencePipeline<HttpResponseMessage>.Empty;
 
@@ -29,8 +34,10 @@ public sealed class CredentialBreaker
     /// <summary>The last failure the breaker counted, in our words (never the provider's text, which can quote a key).</summary>
     public string? LastError => Volatile.Read(ref _lastError);
 
-    /// <summary>When an open circuit lets a trial call through; null unless open.</summary>
-    public DateTimeOffset? OpenedUntil => State is CircuitState.Open or CircuitState.Isolated ? _openedUntil : null;
+    /// <summary>When an open circuit lets a trial call through; null unless open and that time is still ahead.</summary>
+    /// <remarks>Polly moves an open circuit to half-open only when the next call arrives, so its state alone would
+    /// say "open" forever to a caller who waits for it to change before calling.</remarks>
+    public DateTimeOffset? OpenedUntil => State == CircuitState.Open && _openedUntil is { } until && until > _clock.GetUtcNow() ? until : null;
 
     internal void Counted(Outcome<HttpResponseMessage> outcome)
     {

@@ -70,6 +70,15 @@ public sealed class CredentialPipelines : IDisposable
     /// <summary>The breaker of the server's key of <paramref name="provider"/>: the one every user without a key of their own shares.</summary>
     public CredentialBreaker ServerBreaker(string provider) => _servers.GetOrAdd(provider, name => Create(name));
 
+    /// <summary>The breaker a call with <paramref name="userKey"/> (null: the server's key) goes through; null for echo, which makes no HTTP call.</summary>
+    public CredentialBreaker? BreakerFor(ChatProvider provider, string? userKey)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        if (provider.Kind == ProviderKind.Echo)
+            return null;
+        return userKey is null ? ServerBreaker(provider.Name) : For(provider.Name, userKey);
+    }
+
     public void Dispose() => _users.Dispose();
 
     private CredentialBreaker For(string provider, string credential)
@@ -102,7 +111,7 @@ public sealed class CredentialPipelines : IDisposable
     {
         var options = ProviderOptions(provider).Resilience;
         var state = new CircuitBreakerStateProvider();
-        var breaker = new CredentialBreaker(state);
+        var breaker = new CredentialBreaker(state, _clock);
         var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _clock };
         if (options.MaxRetries > 0)
         {

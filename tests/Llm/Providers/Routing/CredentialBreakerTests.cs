@@ -1,15 +1,15 @@
-using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Seeding;
 using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Providers.Routing;
 using LlmPlatform.Testing.Stubs;
+using LlmPlatform.Llm.Tests.Providers;
 using Polly.CircuitBreaker;
 
-namespace LlmPlatform.Llm.Tests.Providers;
+namespace LlmPlatform.Llm.Tests.Providers.Routing;
 
 /// <summary>An openai-compatible provider whose circuit opens when half of at least two calls failed, and stays open a minute.</summary>
-public sealed class TwoKeyProviderHost : OpenAICompatibleHost
+public sealed class CircuitBreakingProviderHost : OpenAICompatibleHost
 {
     protected override IEnumerable<KeyValuePair<string, string?>> ProviderSettings =>
     [
@@ -18,22 +18,9 @@ public sealed class TwoKeyProviderHost : OpenAICompatibleHost
         new($"Llm:Providers:{Provider}:Resilience:SamplingDuration", "00:01:00"),
         new($"Llm:Providers:{Provider}:Resilience:BreakDuration", "00:01:00"),
     ];
-
-    /// <summary>Starts a generation as <paramref name="userId"/> and returns its events to the end.</summary>
-    public async Task<List<GenerationEvent>> GenerateAsAsync(Guid userId, string prompt)
-    {
-        var start = await Get<GenerationService>().StartAsync(
-            new GenerationRequest(null, null, prompt, Provider, Model, null, null), userId, $"user:{userId}", default);
-        Assert.Empty(start.Errors);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var events = new List<GenerationEvent>();
-        await foreach (var e in Get<GenerationService>().WatchAsync(start.Started!.GenerationId, null, new Viewer(userId, false), timeout.Token))
-            events.Add(e);
-        return events;
-    }
 }
 
-public sealed class CredentialBreakerTests(TwoKeyProviderHost host) : IClassFixture<TwoKeyProviderHost>
+public sealed class CredentialBreakerTests(CircuitBreakingProviderHost host) : IClassFixture<CircuitBreakingProviderHost>
 {
     private const string FailingUserKey = "sk-user-out-of-quota-7f3a";
 
@@ -47,21 +34,32 @@ public sealed class CredentialBreakerTests(TwoKeyProviderHost host) : IClassFixt
         await host.Get<ProviderKeyStore>().SetAsync(user, host.Provider, FailingUserKey + status, default);
         host.Stub.FailKey(FailingUserKey + status, StubFault.Status(status));
 
-        var own = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => host.GenerateAsAsync(user, $"own key {i}")));
+        var own = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => GenerateAsync(user, $"own key {i}")));
 
-        // Every one failed, and the circuit of the user's key is open: the next is refused without a call.
-        Assert.All(own, events => Assert.IsType<GenerationFailed>(events[^1]));
+        // Every one failed (or was refused once the circuit opened), and the circuit of the user's key is open: the
+        // next is refused without a call.
+        Assert.All(own, outcome => Assert.True(outcome is GenerationFailed or GenerationError { Code: GenerationErrorCodes.ProviderUnavailable }, $"{outcome}"));
         var calls = host.Stub.Requests.Count;
-        var refused = Assert.IsType<GenerationFailed>((await host.GenerateAsAsync(user, "once more"))[^1]);
+        var refused = Assert.IsType<GenerationError>(await GenerateAsync(user, "once more"));
+        Assert.Equal(GenerationErrorCodes.ProviderUnavailable, refused.Code);
         Assert.Contains("paused", refused.Message, StringComparison.Ordinal);
         Assert.Equal(calls, host.Stub.Requests.Count);
 
-        var others = new List<List<GenerationEvent>>();
+        var others = new List<object>();
         for (var i = 0; i < 3; i++)
-            others.Add(await host.GenerateAsAsync(LocalUser.Id, $"server key {i}"));
+            others.Add(await GenerateAsync(LocalUser.Id, $"server key {i}"));
 
-        Assert.All(others, events => Assert.IsType<GenerationCompleted>(events[^1]));
+        Assert.All(others, outcome => Assert.IsType<GenerationCompleted>(outcome));
         Assert.Equal(3, host.Stub.Requests.Count(r => StubServer.KeyOf(r) == StubbedProviderHost.ApiKey));
         Assert.Equal(CircuitState.Closed, host.Get<CredentialPipelines>().ServerBreaker(host.Provider).State);
+    }
+
+    /// <summary>The final event of a generation by <paramref name="userId"/>, or the error that refused it.</summary>
+    private async Task<object> GenerateAsync(Guid userId, string prompt)
+    {
+        var start = await host.TryStartAsync(prompt, userId: userId, rateLimitKey: $"user:{userId}");
+        if (start.Started is null)
+            return Assert.Single(start.Errors);
+        return (await host.WatchAllAsync(start.Started.GenerationId, userId: userId))[^1];
     }
 }
