@@ -258,8 +258,6 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000001"),
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
-                            DefaultModel = "echo-1",
-                            DefaultProvider = "echo",
                             Description = "A friendly generalist for everyday questions.",
                             IsBuiltIn = true,
                             Name = "Helpful assistant",
@@ -271,8 +269,6 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000002"),
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
-                            DefaultModel = "echo-1",
-                            DefaultProvider = "echo",
                             Description = "Reviews code for bugs, readability and security.",
                             IsBuiltIn = true,
                             Name = "Code reviewer",
@@ -284,8 +280,6 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000003"),
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
-                            DefaultModel = "echo-1",
-                            DefaultProvider = "echo",
                             Description = "Translates text while keeping tone and meaning.",
                             IsBuiltIn = true,
                             Name = "Translator",
@@ -297,8 +291,6 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000004"),
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
-                            DefaultModel = "echo-1",
-                            DefaultProvider = "echo",
                             Description = "Explains concepts step by step.",
                             IsBuiltIn = true,
                             Name = "Patient tutor",
@@ -310,8 +302,6 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         {
                             Id = new Guid("5e3a0c1e-0000-4000-8000-000000000005"),
                             CreatedAt = new DateTime(2026, 1, 1, 0, 0, 0, 0, DateTimeKind.Utc),
-                            DefaultModel = "echo-1",
-                            DefaultProvider = "echo",
                             Description = "Condenses long text into key points.",
                             IsBuiltIn = true,
                             Name = "Summarizer",
