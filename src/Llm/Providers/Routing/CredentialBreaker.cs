@@ -28,6 +28,15 @@ public sealed class CredentialBreaker
     /// <summary>Closed (calls go through), Open (refused without a call), HalfOpen (one trial call) or Isolated.</summary>
     public CircuitState State => _state.CircuitState;
 
+    /// <summary>The same state in our own type, for layers that do not reference Polly (the schema).</summary>
+    public ProviderCircuitState Circuit => State switch
+    {
+        CircuitState.Open => ProviderCircuitState.Open,
+        CircuitState.HalfOpen => ProviderCircuitState.HalfOpen,
+        CircuitState.Isolated => ProviderCircuitState.Isolated,
+        _ => ProviderCircuitState.Closed,
+    };
+
     /// <summary>Failed attempts the breaker counted since its circuit last closed.</summary>
     public int Failures => Volatile.Read(ref _failures);
 
@@ -57,4 +66,13 @@ public sealed class CredentialBreaker
         Volatile.Write(ref _failures, 0);
         _openedUntil = null;
     }
+}
+
+/// <summary>A circuit breaker's state, as Polly's <see cref="CircuitState"/> names them.</summary>
+public enum ProviderCircuitState
+{
+    Closed,
+    Open,
+    HalfOpen,
+    Isolated,
 }
