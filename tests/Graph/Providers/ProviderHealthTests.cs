@@ -30,7 +30,7 @@ public sealed class ProviderHealthTests(CircuitStubProviderServer server) : ICla
     private const string Health = "{ providers { name health { state failures lastError openedUntil } } }";
 
     [Fact]
-    public async Task OpenCircuit_AdminSeesStateFailuresAndLastError_UserSeesStateOnly_AndReadinessNamesIt()
+    public async Task OpenCircuit_AdminSeesStateFailuresAndLastError_UserSeesStateOnly_GenerationsAreRefusedWithRetryAfter_AndReadinessNamesIt()
     {
         server.Stub.Reset();
         var (_, user) = await server.SignUpAsync();
@@ -52,6 +52,17 @@ public sealed class ProviderHealthTests(CircuitStubProviderServer server) : ICla
         Assert.Null(seenByUser["failures"]);
         Assert.Null(seenByUser["lastError"]);
         Assert.Null(seenByUser["openedUntil"]);
+
+        // A generation on the open circuit is refused as data, saying when to try again, and nothing is sent.
+        var calls = server.Stub.Requests.Count;
+        var refused = await server.PostGraphQLWithTokenAsync(user,
+            "mutation($input: GenerateInput!) { startGeneration(input: $input) { generation { id } userErrors { code field retryAfter } } }",
+            new { input = new { prompt = "anyone there?", provider = StubProvider.Name } });
+        var error = refused["data"]!["startGeneration"]!["userErrors"]!.AsArray().Single()!;
+        Assert.Null(refused["data"]!["startGeneration"]!["generation"]);
+        Assert.Equal("PROVIDER_UNAVAILABLE", error["code"]!.GetValue<string>());
+        Assert.InRange(error["retryAfter"]!.GetValue<int>(), 1, 60);
+        Assert.Equal(calls, server.Stub.Requests.Count);
 
         using var ready = await server.Client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
