@@ -1,4 +1,5 @@
 using LlmPlatform.Data;
+using LlmPlatform.Data.Entities;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -57,6 +58,15 @@ public class LlmHost : IAsyncLifetime
         SqliteConnection.ClearAllPools();
         File.Delete(_path);
     }
+
+    /// <summary>A user of their own per test, so tests sharing a host never see each other's keys or generations.</summary>
+    public Task<Guid> AddUserAsync() => ReadAsync(async db =>
+    {
+        var id = Guid.NewGuid();
+        db.Users.Add(new PlatformUser { Id = id, UserName = "u-" + id.ToString("N"), SecurityStamp = id.ToString(), CreatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        return id;
+    });
 
     public async Task<T> ReadAsync<T>(Func<PlatformDbContext, Task<T>> read)
     {

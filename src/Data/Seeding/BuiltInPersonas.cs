@@ -33,8 +33,10 @@ public static class BuiltInPersonas
         Name = name,
         Description = description,
         SystemPrompt = systemPrompt,
-        DefaultProvider = "echo",
-        DefaultModel = "echo-1",
+        // No target of their own: they follow Llm:DefaultProvider (and its default model), so configuring a provider
+        // moves them there without editing them.
+        DefaultProvider = null,
+        DefaultModel = null,
         Temperature = temperature,
         IsBuiltIn = true,
         OwnerId = null,

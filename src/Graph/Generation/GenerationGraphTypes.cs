@@ -73,7 +73,7 @@ public sealed class GenerationFailedGraphType : ObjectGraphType<GenerationFailed
         IsTypeOf = source => source is GenerationFailed;
         Field<NonNullGraphType<IdGraphType>>("generationId").Description("The generation's global id.")
             .Resolve(ctx => GlobalId.Encode(GenerationGraphType.TypeName, ctx.Source.GenerationId));
-        Field(e => e.Code).Description("What went wrong, for a program: PROVIDER_RATE_LIMITED (the provider's 429), PROVIDER_TIMEOUT (it went silent), PROVIDER_ERROR, INSTANCE_LOST (the instance running it stopped; the text streamed so far was stored), or STORAGE_UNAVAILABLE (the database refused the reply for longer than the retry bound; it is stored once the database is back).");
+        Field(e => e.Code).Description("What went wrong, for a program: PROVIDER_RATE_LIMITED (the provider's 429), PROVIDER_TIMEOUT (it went silent), PROVIDER_ERROR (including an error the provider sent inside its reply), PROVIDER_TRUNCATED (the reply ended without the provider saying it was finished; the partial text is stored as failed), INSTANCE_LOST (the instance running it stopped; the text streamed so far was stored), or STORAGE_UNAVAILABLE (the database refused the reply for longer than the retry bound; it is stored once the database is back).");
         Field<NonNullGraphType<StringGraphType>>("reason").Description("What went wrong, for a human.").Resolve(ctx => ctx.Source.Message);
         // `GenerationCompleted.message` is a Message: a String field of the same name in this member of the union
         // made every client that selects both alias one of them (fields that cannot be merged).

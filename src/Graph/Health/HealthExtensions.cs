@@ -11,7 +11,10 @@ public static class HealthExtensions
     private const string Ready = "ready";
     private const string Leader = "leader";
 
-    /// <summary>The readiness checks: the database, and Redis when <c>ConnectionStrings:Redis</c> is set.</summary>
+    /// <summary>
+    /// The readiness checks: the database, Redis when <c>ConnectionStrings:Redis</c> is set, and the providers' circuits
+    /// (an open one degrades readiness, answered with 200 and a line naming it, since other providers still serve).
+    /// </summary>
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -19,6 +22,7 @@ public static class HealthExtensions
         var checks = builder.Services.AddHealthChecks().AddDbContextCheck<PlatformDbContext>("database", tags: [Ready]);
         if (builder.AddRedisConnection())
             checks.AddCheck<RedisHealthCheck>("redis", tags: [Ready]);
+        checks.AddCheck<ProviderCircuitHealthCheck>("providers", tags: [Ready]);
         checks.AddCheck<WorkerLeaderHealthCheck>("worker", tags: [Leader]);
         return builder;
     }

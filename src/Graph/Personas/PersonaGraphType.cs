@@ -20,8 +20,8 @@ public sealed class PersonaGraphType : ObjectGraphType<Persona>
         Field(p => p.Name).Description("A short display name.");
         Field(p => p.Description).Description("What the persona is for, shown to users.");
         Field(p => p.SystemPrompt).Description("The system message that opens every conversation with this persona.");
-        Field(p => p.DefaultProvider, nullable: true).Description("The provider generations use unless the request names one.");
-        Field(p => p.DefaultModel, nullable: true).Description("The model generations use unless the request names one.");
+        Field(p => p.DefaultProvider, nullable: true).Description("The provider generations use unless the request names one; null (as for the built-in personas) follows the server's configured default provider.");
+        Field(p => p.DefaultModel, nullable: true).Description("The model generations use unless the request names one; null follows the provider's default model.");
         Field(p => p.Temperature).Description("Sampling temperature, 0 to 2: higher is more varied.");
         Field(p => p.MaxTokens, nullable: true).Description("The most tokens a reply may have; null for the model's limit.");
         Field(p => p.IsBuiltIn).Description("True for the personas every installation has; they cannot be changed.");

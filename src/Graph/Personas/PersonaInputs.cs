@@ -18,8 +18,8 @@ public sealed class CreatePersonaInputGraphType : InputObjectGraphType<CreatePer
         Field(i => i.Name).Description($"A short display name, 1 to {Data.Entities.Persona.NameMaxLength} characters.");
         Field(i => i.Description, nullable: true).Description($"What the persona is for, at most {Data.Entities.Persona.DescriptionMaxLength} characters.");
         Field(i => i.SystemPrompt).Description($"The system message, 1 to {Data.Entities.Persona.SystemPromptMaxLength} characters unless the server allows fewer.");
-        Field(i => i.DefaultProvider, nullable: true).Description("The provider generations use unless the request names one.");
-        Field(i => i.DefaultModel, nullable: true).Description("The model generations use unless the request names one.");
+        Field(i => i.DefaultProvider, nullable: true).Description("The provider generations use unless the request names one; null (as for the built-in personas) follows the server's configured default provider.");
+        Field(i => i.DefaultModel, nullable: true).Description("The model generations use unless the request names one; null follows the provider's default model.");
         Field(i => i.Temperature, nullable: true).Description(string.Create(CultureInfo.InvariantCulture, $"Sampling temperature, {SamplingDefaults.MinTemperature} to {SamplingDefaults.MaxTemperature}; {SamplingDefaults.Temperature} when not given."));
         Field(i => i.MaxTokens, nullable: true).Description("The most tokens a reply may have, from 1 to the server's `Llm:Generation:MaxTokensLimit` (32000 unless configured); a generation on a model that allows fewer is refused. Null for the model's limit.");
         Field(i => i.CacheResponses, nullable: true).Description("Answer deterministic generations (temperature 0) from the response cache when the same request was answered before; false when not given. A request's `cache` overrides it.");

@@ -1,6 +1,7 @@
 using GraphQL.Types;
 using LlmPlatform.Graph.Users;
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Providers.Routing;
 
 namespace LlmPlatform.Graph.Providers;
 
@@ -26,6 +27,9 @@ public sealed class ProviderGraphType : ObjectGraphType<ChatProvider>
         Field(p => p.DefaultModel).Description("The model used when neither the request nor the persona names one.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ModelGraphType>>>>("models").Description("The models it offers.")
             .Resolve(ctx => ctx.Source.Models.Select(m => new ProviderModel(m.Key, m.Value)).OrderBy(m => m.Name, StringComparer.Ordinal));
+        Field<ProviderHealthGraphType>("health")
+            .Description("The circuit breaker of its server key, read from the breaker itself; null for echo, which calls nothing.")
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<CredentialPipelines>().BreakerFor(ctx.Source, userKey: null));
     }
 }
 

@@ -51,7 +51,7 @@ public sealed class UserErrorGraphType : ObjectGraphType<UserError>
             .Description("The path to the input field at fault, e.g. [\"input\", \"name\"]; null when no single field is.")
             .Resolve(ctx => ctx.Source.Field);
         Field<IntGraphType>("retryAfter")
-            .Description("Seconds to wait before trying again (rounded up) when the code is RATE_LIMITED; null otherwise.")
+            .Description("Seconds to wait before trying again (rounded up) when the code is RATE_LIMITED, or PROVIDER_UNAVAILABLE because the provider's circuit is open; null otherwise.")
             .Resolve(ctx => ctx.Source.RetryAfterSeconds);
     }
 }

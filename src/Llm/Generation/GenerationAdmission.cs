@@ -76,6 +76,11 @@ public sealed class GenerationAdmission(
         var chat = await chatServices.ChooseAsync(provider!, model!, userId, cancellationToken);
         if (chat.Service is null)
             return GenerationStart.Refused(Unavailable(provider!, chat.Problem));
+        // An open circuit would refuse the call without sending it: refuse here instead, before the rate limit is
+        // charged and anything is stored, and say when the provider will be tried again.
+        if (chat.Breaker?.OpenedUntil is { } pausedUntil)
+            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.ProviderUnavailable,
+                $"Provider \"{provider!.Name}\" has been failing; calls to it are paused for a moment.", "provider", Max(pausedUntil - clock.GetUtcNow(), TimeSpan.Zero)));
 
         var modelOptions = provider!.Models[model!];
         var maxTokens = request.MaxTokens ?? persona?.MaxTokens ?? modelOptions.MaxOutputTokens;
@@ -180,6 +185,8 @@ public sealed class GenerationAdmission(
         ChatServiceProblem.UserKeyUnreadable => new(GenerationErrorCodes.ProviderKeyUnreadable, $"Your key for provider \"{provider.Name}\" can no longer be read; set it again.", "provider"),
         _ => new(GenerationErrorCodes.ProviderUnavailable, $"Provider \"{provider.Name}\" has no key or endpoint configured.", "provider"),
     };
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static string Title(string prompt)
     {

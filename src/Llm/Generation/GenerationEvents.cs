@@ -33,6 +33,7 @@ public static class GenerationErrorCodes
     public const string ProviderError = "PROVIDER_ERROR";
     public const string ProviderRateLimited = "PROVIDER_RATE_LIMITED";
     public const string ProviderTimeout = "PROVIDER_TIMEOUT";
+    public const string ProviderTruncated = "PROVIDER_TRUNCATED";
     public const string ProviderUnavailable = "PROVIDER_UNAVAILABLE";
     public const string ProviderKeyUnreadable = "PROVIDER_KEY_UNREADABLE";
     public const string NotFound = "NOT_FOUND";

@@ -4,6 +4,7 @@ using LlmPlatform.Llm.Caching;
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Providers.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -45,12 +46,13 @@ public sealed partial class GenerationRunner(
         var lengthLimited = false;
         string? failure = null;
         var failureCode = GenerationErrorCodes.ProviderError;
+        var providerCalled = true;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(running.Token);
         try
         {
             var idleTimeout = options.Value.ProviderIdleTimeout;
             idle.CancelAfter(idleTimeout);
-            await foreach (var chunk in job.Service.GetStreamingChatMessageContentsAsync(job.History, job.Settings, kernel: null, idle.Token))
+            await foreach (var chunk in CheckedReply.StreamAsync(job.Service, job.History, job.Settings, idle.Token))
             {
                 idle.CancelAfter(idleTimeout);
                 reported = UsageReader.Read(chunk) ?? reported;
@@ -68,6 +70,13 @@ public sealed partial class GenerationRunner(
             // Cancelled by the user, by the last viewer leaving, or by shutdown: store what arrived. Aborting the
             // request surfaces as an OperationCanceledException or, mid-body, as an IOException; either way it was us.
         }
+        catch (ProviderReplyException e)
+        {
+            // A 200 that did not carry a whole reply: the partial text is stored, as failed, never as complete.
+            failure = e.Message;
+            failureCode = e.Code;
+            LogProviderFailed(logger, started.GenerationId, started.Provider, failure, e.Code);
+        }
         catch (Exception) when (idle.IsCancellationRequested)
         {
             failure = $"The provider sent nothing for {options.Value.ProviderIdleTimeout.TotalSeconds:0.###} s.";
@@ -81,6 +90,7 @@ public sealed partial class GenerationRunner(
             // Ollama's HttpRequestException or IOException, the resilience pipeline Polly's exceptions.
             var providerFailure = ProviderFailure.From(e);
             failure = providerFailure.Message;
+            providerCalled = !providerFailure.NeverSent;
             if (providerFailure.Status == 429)
                 failureCode = GenerationErrorCodes.ProviderRateLimited;
             if (providerFailure.Recognized)
@@ -112,8 +122,9 @@ public sealed partial class GenerationRunner(
         // Before the final event, like the tokens below: a caller who asks again on seeing it must find the reply cached.
         if (job.Cache is { } cache)
             await cache.StoreIfCompleteAsync(text, finish, status, usage);
-        // Before the final event: a caller who starts again on seeing it must find these tokens counted.
-        await limiter.RecordTokensAsync(job.RateLimitKey, usage.Cached ? 0 : usage.TotalTokens, CancellationToken.None);
+        // Before the final event: a caller who starts again on seeing it must find these tokens counted. A cache hit
+        // spent no provider tokens, nor did a call an open circuit refused (it opened after admission): none are charged.
+        await limiter.RecordTokensAsync(job.RateLimitKey, providerCalled && !usage.Cached ? usage.TotalTokens : 0, CancellationToken.None);
         GenerationEvent last;
         try
         {

@@ -17,8 +17,12 @@ public sealed class ProviderApiKey
     {
         ArgumentException.ThrowIfNullOrEmpty(value);
         Value = value;
-        Fingerprint = Convert.ToHexString(HMACSHA256.HashData(FingerprintSecret, Encoding.UTF8.GetBytes(value)));
+        Fingerprint = FingerprintOf(value);
     }
+
+    /// <summary>Tells one secret from another within this process without showing it (also the server's keys, for their breakers).</summary>
+    public static string FingerprintOf(string value) =>
+        Convert.ToHexString(HMACSHA256.HashData(FingerprintSecret, Encoding.UTF8.GetBytes(value)));
 
     /// <summary>The key, for the provider's Authorization header and nothing else.</summary>
     public string Value { get; }

@@ -1,4 +1,5 @@
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Providers.Routing;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel.ChatCompletion;
@@ -11,7 +12,7 @@ namespace LlmPlatform.Llm.Keys;
 /// fingerprint, so a changed or removed key takes effect on the next generation, on every instance (each one reads
 /// the stored key for every generation), while a user's run of generations reuses one service.
 /// </summary>
-public sealed class UserChatServices(ProviderKeyStore keys, IOptions<ProviderKeyOptions> options) : IDisposable
+public sealed class UserChatServices(ProviderKeyStore keys, CredentialPipelines pipelines, IOptions<ProviderKeyOptions> options) : IDisposable
 {
     private readonly MemoryCache _services = new(new MemoryCacheOptions { SizeLimit = options.Value.ServiceCacheSize });
 
@@ -29,14 +30,14 @@ public sealed class UserChatServices(ProviderKeyStore keys, IOptions<ProviderKey
             catch (ProviderKeyUnreadableException)
             {
                 // Logged by the store. Refused rather than sent with the server's key: the user asked for theirs.
-                return new ChatServiceChoice(null, ChatServiceProblem.UserKeyUnreadable);
+                return new ChatServiceChoice(null, ChatServiceProblem.UserKeyUnreadable, null);
             }
             if (key is not null)
-                return new ChatServiceChoice(GetOrCreate(provider, model, userId, key), ChatServiceProblem.None, UsesUserKey: true);
+                return new ChatServiceChoice(GetOrCreate(provider, model, userId, key), ChatServiceProblem.None, pipelines.BreakerFor(provider, key.Value), UsesUserKey: true);
         }
         return provider.IsUsable
-            ? new ChatServiceChoice(provider.GetService(model), ChatServiceProblem.None)
-            : new ChatServiceChoice(null, provider.AcceptsUserKeys ? ChatServiceProblem.NoKey : ChatServiceProblem.NotConfigured);
+            ? new ChatServiceChoice(provider.GetService(model), ChatServiceProblem.None, pipelines.BreakerFor(provider, null))
+            : new ChatServiceChoice(null, provider.AcceptsUserKeys ? ChatServiceProblem.NoKey : ChatServiceProblem.NotConfigured, null);
     }
 
     public void Dispose() => _services.Dispose();
@@ -53,8 +54,11 @@ public sealed class UserChatServices(ProviderKeyStore keys, IOptions<ProviderKey
     private sealed record CacheKey(Guid UserId, string Provider, string Model, string Fingerprint);
 }
 
-/// <summary>The service to call, or why there is none; <paramref name="UsesUserKey"/> when it calls with the user's own key.</summary>
-public readonly record struct ChatServiceChoice(IChatCompletionService? Service, ChatServiceProblem Problem, bool UsesUserKey = false);
+/// <summary>
+/// The service to call, or why there is none; the circuit breaker its calls go through (null for echo); and whether it
+/// calls with the user's own key (<paramref name="UsesUserKey"/>).
+/// </summary>
+public readonly record struct ChatServiceChoice(IChatCompletionService? Service, ChatServiceProblem Problem, CredentialBreaker? Breaker, bool UsesUserKey = false);
 
 public enum ChatServiceProblem
 {

@@ -40,8 +40,8 @@ public sealed class ChatProvider(string name, ProviderOptions options, Func<stri
     /// decides how long a user's key stays in memory.
     /// </summary>
     /// <remarks>
-    /// The circuit breaker is the provider's, shared by every key: a refused key (401, 403) does not count against
-    /// it, but a user's key out of quota (429) does, like the server's.
+    /// Each key has a circuit breaker of its own (<see cref="Routing.CredentialPipelines"/>): a user's key out of quota
+    /// (429) or failing opens that key's circuit only, never the server key's.
     /// </remarks>
     public IChatCompletionService CreateServiceWithKey(string model, string apiKey)
     {

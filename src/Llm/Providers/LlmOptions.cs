@@ -20,6 +20,12 @@ public sealed class LlmOptions : IValidatableObject
     public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
+    /// Users' own keys each get a circuit breaker of their own; at most this many are kept at once (idle ones go first).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxUserCredentialBreakers { get; set; } = 10_000;
+
+    /// <summary>
     /// What data annotations cannot say: each provider's needs by kind, and the annotations of the nested options
     /// (<c>ValidateDataAnnotations</c> checks only this object's own properties).
     /// </summary>
@@ -174,9 +180,12 @@ public sealed class ProviderResilienceOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Longest wait for one attempt's response headers. The streamed body is not bounded by it.</summary>
+    /// <summary>
+    /// Longest wait for one attempt's response headers. The streamed body is not bounded by it. With retries on, it
+    /// (plus <see cref="RetryDelay"/>) must be below <c>Llm:Generation:ProviderIdleTimeout</c>, checked at start-up.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Share of failed attempts within <see cref="SamplingDuration"/> that opens the circuit (1: only when every attempt failed).</summary>
     [Range(0.01, 1.0)]

@@ -17,7 +17,8 @@ namespace LlmPlatform.Llm.Providers;
 /// <param name="Recognized">
 /// False when the exception is none a connector throws for a failed call (a bug, more likely): worth its stack trace.
 /// </param>
-public sealed record ProviderFailure(string Message, int? Status, bool Recognized)
+/// <param name="NeverSent">True when the request never reached the provider (an open circuit refused it): nothing was used.</param>
+public sealed record ProviderFailure(string Message, int? Status, bool Recognized, bool NeverSent = false)
 {
     /// <summary>Reads what the connectors throw: OpenAI and Azure OpenAI throw <see cref="ClientResultException"/> (with the
     /// status, or wrapping the transport's exception), Ollama <see cref="HttpRequestException"/> and
@@ -33,7 +34,7 @@ public sealed record ProviderFailure(string Message, int? Status, bool Recognize
             switch (e)
             {
                 case BrokenCircuitException:
-                    return new("The provider has been failing; calls to it are paused for a moment.", null, true);
+                    return new("The provider has been failing; calls to it are paused for a moment.", null, true, NeverSent: true);
                 case TimeoutRejectedException:
                 case TaskCanceledException { InnerException: TimeoutException }:
                     return new("The provider did not start answering in time.", null, true);

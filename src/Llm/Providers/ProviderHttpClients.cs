@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
-using Polly;
+using LlmPlatform.Llm.Providers.Routing;
 
 namespace LlmPlatform.Llm.Providers;
 
 /// <summary>
 /// The named HTTP client of each configured provider (<see cref="ProviderRegistry.HttpClientName"/>), with its
-/// resilience pipeline: retries that honour Retry-After, a circuit breaker, and a per-attempt timeout.
+/// resilience pipeline (<see cref="CredentialPipelines"/>): retries that honour Retry-After, a circuit breaker, and a
+/// per-attempt timeout, one pipeline per credential.
 /// </summary>
 /// <remarks>
 /// The pipeline wraps <c>SendAsync</c>, which returns as soon as the response headers are in (the connectors
@@ -22,8 +22,6 @@ namespace LlmPlatform.Llm.Providers;
 /// </remarks>
 internal static class ProviderHttpClients
 {
-    private const string PipelineName = "provider";
-
     public static IServiceCollection AddProviderHttpClients(this IServiceCollection services, IConfiguration configuration)
     {
         var providers = configuration.GetSection(LlmOptions.Section).GetSection(nameof(LlmOptions.Providers));
@@ -43,48 +41,10 @@ internal static class ProviderHttpClients
                 // Keys travel in headers (Authorization, api-key): no header value is ever logged. The factory's
                 // default since .NET 8, said here so that turning on header logging to debug cannot leak a key.
                 .RedactLoggedHeaders(_ => true)
-                .AddResilienceHandler(PipelineName, (pipeline, context) =>
-                {
-                    var options = context.ServiceProvider.GetRequiredService<IOptions<LlmOptions>>().Value;
-                    var resilience = options.Providers.GetValueOrDefault(name)?.Resilience ?? new ProviderResilienceOptions();
-                    Configure(pipeline, resilience, context.ServiceProvider.GetRequiredService<TimeProvider>());
-                });
+                // The pipeline is chosen per request by the credential it carries: one breaker per key, not per provider.
+                .AddHttpMessageHandler(provider => new ResilienceHandler(
+                    request => provider.GetRequiredService<CredentialPipelines>().For(name, request)));
         }
         return services;
     }
-
-    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ProviderResilienceOptions options, TimeProvider clock)
-    {
-        pipeline.TimeProvider = clock;
-        if (options.MaxRetries > 0)
-        {
-            pipeline.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(
-                    HttpClientResiliencePredicates.IsTransient(args.Outcome)
-                    && !(RetryAfter(args.Outcome.Result, clock) > options.MaxRetryAfter)),
-            });
-        }
-        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-        {
-            FailureRatio = options.FailureRatio,
-            MinimumThroughput = options.MinimumThroughput,
-            SamplingDuration = options.SamplingDuration,
-            BreakDuration = options.BreakDuration,
-        });
-        pipeline.AddTimeout(options.AttemptTimeout);
-    }
-
-    /// <summary>The pause a response asks for in its Retry-After header (seconds or a date), if any.</summary>
-    private static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeProvider clock) => response?.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - clock.GetUtcNow(),
-        _ => null,
-    };
 }

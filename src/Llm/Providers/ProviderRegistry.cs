@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using LlmPlatform.Llm.Providers.Echo;
 using LlmPlatform.Llm.Providers.Ollama;
+using LlmPlatform.Llm.Providers.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -59,9 +60,10 @@ public sealed class ProviderRegistry
                 : new OpenAIChatCompletionService(model, apiKey!, httpClient: Http()),
             ProviderKind.AzureOpenAI => new AzureOpenAIChatCompletionService(
                 deploymentName: model, endpoint: provider.Endpoint!.ToString(), apiKey: apiKey!, httpClient: Http()),
-            // Local servers (vLLM, llama.cpp, LM Studio, Ollama's /v1) often need no key, but the client insists on one.
+            // Local servers (vLLM, llama.cpp, LM Studio, Ollama's /v1) often need no key, but the client insists on one;
+            // the same placeholder is what CredentialPipelines recognises as the server's credential.
             ProviderKind.OpenAICompatible => new OpenAIChatCompletionService(
-                model, provider.Endpoint!, string.IsNullOrEmpty(apiKey) ? "unused" : apiKey, httpClient: Http()),
+                model, provider.Endpoint!, string.IsNullOrEmpty(apiKey) ? CredentialPipelines.UnusedKey : apiKey, httpClient: Http()),
             ProviderKind.Ollama => ((IChatClient)new AbortableOllamaApiClient(ForOllama(Http(), provider), model)).AsChatCompletionService(),
             _ => throw new InvalidOperationException($"Provider {name} has an unknown kind."),
         };

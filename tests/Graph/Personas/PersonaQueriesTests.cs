@@ -81,7 +81,8 @@ public abstract class PersonaQueriesTests(PlatformServer server)
 
         Assert.Equal("Helpful assistant", result.String("data.persona.name"));
         Assert.True(result.At("data.persona.isBuiltIn")!.GetValue<bool>());
-        Assert.Equal("echo", result.String("data.persona.defaultProvider"));
+        // No target of its own: it follows Llm:DefaultProvider.
+        Assert.Null(result.At("data.persona.defaultProvider"));
         Assert.Null(result.At("data.persona.maxTokens"));
     }
 

@@ -1,5 +1,3 @@
-using LlmPlatform.Data.Entities;
-
 namespace LlmPlatform.Llm.Tests.Keys;
 
 /// <summary>
@@ -26,15 +24,6 @@ public sealed class ProviderKeyHost : LlmHost
         .. Provider(KeyOnly, "openai", apiKey: null),
         .. Provider(Ollama, "ollama", apiKey: null),
     ];
-
-    /// <summary>A user of their own per test, so tests sharing the host never see each other's keys.</summary>
-    public Task<Guid> AddUserAsync() => ReadAsync(async db =>
-    {
-        var id = Guid.NewGuid();
-        db.Users.Add(new PlatformUser { Id = id, UserName = "u-" + id.ToString("N"), SecurityStamp = id.ToString(), CreatedAt = DateTime.UtcNow });
-        await db.SaveChangesAsync();
-        return id;
-    });
 
     private static IEnumerable<KeyValuePair<string, string?>> Provider(string name, string kind, string? apiKey) =>
     [

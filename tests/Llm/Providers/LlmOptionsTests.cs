@@ -89,6 +89,49 @@ public sealed class LlmOptionsTests
     }
 
     [Fact]
+    public async Task Start_Defaults_AreCoherent_AttemptTimeoutBelowTheIdleTimeoutAndEveryRetryWithinTheClientTimeout()
+    {
+        using var host = Build(Provider("openai-compatible"));
+        await host.StartAsync();
+
+        var provider = host.Services.GetRequiredService<IOptions<LlmOptions>>().Value.Providers["p"];
+        var idle = host.Services.GetRequiredService<IOptions<LlmPlatform.Llm.Generation.GenerationOptions>>().Value.ProviderIdleTimeout;
+        Assert.True(provider.Resilience.MaxRetries > 0);
+        Assert.True(provider.Resilience.AttemptTimeout + provider.Resilience.RetryDelay < idle);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Start_AttemptTimeoutNotBelowTheIdleTimeout_FailsNamingBoth()
+    {
+        var failure = await StartFailureAsync([.. Provider("openai-compatible"),
+            new("Llm:Providers:p:Resilience:AttemptTimeout", "00:01:40"), new("Llm:Generation:ProviderIdleTimeout", "00:01:00")]);
+
+        Assert.Contains("Llm:Providers:p:Resilience:AttemptTimeout (00:01:40)", failure, StringComparison.Ordinal);
+        Assert.Contains("Llm:Generation:ProviderIdleTimeout (00:01:00)", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_RetriesThatCannotFitTheClientTimeout_Fail()
+    {
+        var failure = await StartFailureAsync([.. Provider("openai-compatible"),
+            new("Llm:Providers:p:Resilience:MaxRetries", "5"), new("Llm:Providers:p:Resilience:AttemptTimeout", "00:00:30"),
+            new("Llm:Providers:p:Timeout", "00:01:00")]);
+
+        Assert.Contains("Llm:Providers:p:Timeout (00:01:00) must hold every attempt", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_RetriesOff_DoesNotCheckTheRetryBudget()
+    {
+        using var host = Build([.. Provider("openai-compatible"),
+            new("Llm:Providers:p:Resilience:MaxRetries", "0"), new("Llm:Providers:p:Resilience:AttemptTimeout", "00:05:00"),
+            new("Llm:Generation:ProviderIdleTimeout", "00:00:01")]);
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Start_OpenAIWithoutEndpointOrKey_StartsWithTheProviderListedButUnusable()
     {
         using var host = Build(new("Llm:Providers:p:Kind", "openai"), new("Llm:Providers:p:Models:gpt-4o:ContextWindow", "128000"));

@@ -168,6 +168,31 @@ public abstract class ProviderContractTests<THost>(THost host) where THost : Stu
     }
 
     [Fact]
+    public async Task ReplyEndsWithoutSayingItFinished_EndsAsTruncated_WithThePartialReplyStoredAsFailed()
+    {
+        Reset();
+        Stub.Enqueue(StubFault.TruncateAfter(3));
+
+        var failed = await FailAsync("cut me off", GenerationErrorCodes.ProviderTruncated);
+
+        Assert.Equal("Hello, wide", await StoredErrorReplyAsync(failed));
+    }
+
+    [Fact]
+    public async Task InBandErrorMidReply_EndsAsProviderError_WithThePartialReplyStoredAsFailed()
+    {
+        Reset();
+        Stub.Enqueue(StubFault.ErrorAfter(2));
+
+        var failed = await FailAsync("crash mid-way", InBandErrorCode);
+
+        Assert.Equal("Hello,", await StoredErrorReplyAsync(failed));
+    }
+
+    /// <summary>What an in-band error ends as: PROVIDER_ERROR where the connector keeps the error for us to see.</summary>
+    protected virtual string InBandErrorCode => GenerationErrorCodes.ProviderError;
+
+    [Fact]
     public async Task ApiKey_AppearsInNoEventStoredRowOrLog_EvenWhenTheProviderQuotesItInAnError()
     {
         Reset();
@@ -286,6 +311,9 @@ public sealed class OpenAICompatibleProviderTests(OpenAICompatibleHost host) : P
 
 public sealed class OllamaProviderTests(OllamaHost host) : ProviderContractTests<OllamaHost>(host), IClassFixture<OllamaHost>
 {
+    // OllamaSharp reads Ollama's error line as an empty chunk and keeps nothing of it: the reply then never says done.
+    protected override string InBandErrorCode => GenerationErrorCodes.ProviderTruncated;
+
     [Fact]
     public async Task Generate_PostsToApiChatUnderTheConfiguredPath_WithTheModelTheTokenLimitAndTheKeyAsBearer()
     {

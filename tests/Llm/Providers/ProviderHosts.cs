@@ -102,18 +102,23 @@ public abstract class StubbedProviderHost : LlmHost
     /// <summary>Starts a generation on this host's provider and model as the local user.</summary>
     public async Task<GenerationStarted> StartAsync(string prompt, Guid? conversationId = null, int? maxTokens = null, string? model = null, double? topP = null)
     {
-        var start = await Get<GenerationService>().StartAsync(
-            new GenerationRequest(conversationId, null, prompt, Provider, model ?? Model, null, maxTokens, topP), LocalUser.Id, LlmHost.RateLimitKey, default);
+        var start = await TryStartAsync(prompt, conversationId, maxTokens, model, topP);
         Assert.Empty(start.Errors);
         return start.Started!;
     }
 
+    /// <summary>Asks to start a generation on this host's provider and model as <paramref name="userId"/> (the local user by default), which may be refused.</summary>
+    public Task<GenerationStart> TryStartAsync(
+        string prompt, Guid? conversationId = null, int? maxTokens = null, string? model = null, double? topP = null, Guid? userId = null, string rateLimitKey = LlmHost.RateLimitKey) =>
+        Get<GenerationService>().StartAsync(
+            new GenerationRequest(conversationId, null, prompt, Provider, model ?? Model, null, maxTokens, topP), userId ?? LocalUser.Id, rateLimitKey, default);
+
     /// <summary>Every event of a generation, from its start to its final event.</summary>
-    public async Task<List<GenerationEvent>> WatchAllAsync(Guid generationId, Action<GenerationEvent>? onEvent = null)
+    public async Task<List<GenerationEvent>> WatchAllAsync(Guid generationId, Action<GenerationEvent>? onEvent = null, Guid? userId = null)
     {
         using var timeout = new CancellationTokenSource(Patience);
         var events = new List<GenerationEvent>();
-        await foreach (var e in Get<GenerationService>().WatchAsync(generationId, null, new Viewer(LocalUser.Id, false), timeout.Token))
+        await foreach (var e in Get<GenerationService>().WatchAsync(generationId, null, new Viewer(userId ?? LocalUser.Id, false), timeout.Token))
         {
             events.Add(e);
             onEvent?.Invoke(e);

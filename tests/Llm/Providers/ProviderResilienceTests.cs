@@ -149,45 +149,6 @@ public sealed class ProviderResilienceTests(RetryingProviderHost host) : IClassF
     }
 }
 
-/// <summary>An openai-compatible provider whose circuit opens when half of at least two calls failed, and stays open.</summary>
-public sealed class CircuitBreakingProviderHost : OpenAICompatibleHost
-{
-    protected override IEnumerable<KeyValuePair<string, string?>> ProviderSettings =>
-    [
-        new($"Llm:Providers:{Provider}:Resilience:FailureRatio", "0.5"),
-        new($"Llm:Providers:{Provider}:Resilience:MinimumThroughput", "2"),
-        new($"Llm:Providers:{Provider}:Resilience:SamplingDuration", "00:01:00"),
-        new($"Llm:Providers:{Provider}:Resilience:BreakDuration", "00:01:00"),
-    ];
-}
-
-public sealed class ProviderCircuitBreakerTests(CircuitBreakingProviderHost host) : IClassFixture<CircuitBreakingProviderHost>
-{
-    [Fact]
-    public async Task ProviderFailingRepeatedly_OpensTheCircuit_AndLaterGenerationsFailWithoutCallingIt()
-    {
-        host.Stub.Reset();
-        for (var i = 0; i < 5; i++)
-            host.Stub.Enqueue(StubFault.Status(500));
-
-        GenerationFailed? paused = null;
-        var sent = 0;
-        for (var i = 0; i < 5 && paused is null; i++)
-        {
-            var started = await host.StartAsync($"attempt {i}");
-            var failed = Assert.IsType<GenerationFailed>((await host.WatchAllAsync(started.GenerationId))[^1]);
-            if (failed.Message.Contains("paused", StringComparison.Ordinal))
-                paused = failed;
-            else
-                sent = host.Stub.Requests.Count;
-        }
-
-        Assert.NotNull(paused);
-        Assert.Equal(sent, host.Stub.Requests.Count);
-        Assert.InRange(sent, 1, 2);
-    }
-}
-
 /// <summary>An openai-compatible provider given 300 ms in all to start answering, well inside the idle timeout.</summary>
 public sealed class ImpatientProviderHost : OpenAICompatibleHost
 {

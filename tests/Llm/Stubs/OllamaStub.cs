@@ -58,6 +58,10 @@ public sealed class OllamaStub : StubServer
         return WriteLineAsync(context, last, cancellationToken);
     }
 
+    // What Ollama writes when the runner dies after the reply started.
+    protected override Task WriteInBandErrorAsync(HttpContext context, StubRequest request, CancellationToken cancellationToken) =>
+        WriteLineAsync(context, new JsonObject { ["error"] = "llama runner process has terminated" }, cancellationToken);
+
     protected override string ErrorBody(int status) => new JsonObject
     {
         ["error"] = status == StatusCodes.Status429TooManyRequests ? "too many requests" : "llama runner process has terminated",

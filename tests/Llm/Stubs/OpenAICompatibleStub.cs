@@ -74,6 +74,17 @@ public sealed class OpenAICompatibleStub : StubServer
         await context.Response.Body.FlushAsync(cancellationToken);
     }
 
+    protected override async Task WriteInBandErrorAsync(HttpContext context, StubRequest request, CancellationToken cancellationToken)
+    {
+        // vLLM's shape; LiteLLM and OpenRouter send the same object, and all of them end the stream with [DONE] after it.
+        await WriteEventAsync(context, new JsonObject
+        {
+            ["error"] = new JsonObject { ["message"] = "The model crashed mid-reply.", ["type"] = "server_error", ["code"] = 500 },
+        }, cancellationToken);
+        await context.Response.WriteAsync("data: [DONE]\n\n", cancellationToken);
+        await context.Response.Body.FlushAsync(cancellationToken);
+    }
+
     protected override string ErrorBody(int status) => new JsonObject
     {
         ["error"] = new JsonObject

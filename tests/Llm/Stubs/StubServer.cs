@@ -19,6 +19,7 @@ public abstract class StubServer : IAsyncDisposable
     private static readonly TimeSpan DropPause = TimeSpan.FromMilliseconds(100);
     private readonly ConcurrentQueue<StubFault> _faults = new();
     private readonly ConcurrentQueue<StubRequest> _requests = new();
+    private readonly ConcurrentDictionary<string, StubFault> _keyFaults = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
 
@@ -51,10 +52,17 @@ public abstract class StubServer : IAsyncDisposable
     /// <summary>The next request gets <paramref name="fault"/> instead of the reply; faults queue up one per request.</summary>
     public void Enqueue(StubFault fault) => _faults.Enqueue(fault);
 
+    /// <summary>
+    /// Every request carrying <paramref name="apiKey"/> (as its bearer token or <c>api-key</c> header) gets
+    /// <paramref name="fault"/>, until <see cref="Reset"/>; the queued faults are for the other requests.
+    /// </summary>
+    public void FailKey(string apiKey, StubFault fault) => _keyFaults[apiKey] = fault;
+
     /// <summary>Back to the defaults: the default reply, no faults queued, no requests recorded.</summary>
     public void Reset()
     {
         _faults.Clear();
+        _keyFaults.Clear();
         _requests.Clear();
         Tokens = DefaultTokens;
         TokenDelay = TimeSpan.Zero;
@@ -102,6 +110,12 @@ public abstract class StubServer : IAsyncDisposable
     /// <summary>Writes what ends a complete reply: the finish reason, usage when reported, the end marker.</summary>
     protected abstract Task FinishStreamAsync(HttpContext context, StubRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes an error inside a reply that started with 200, the way the server of this wire format does when it fails
+    /// mid-stream (vLLM, LiteLLM and OpenRouter send <c>data: {"error": …}</c>; Ollama a line <c>{"error": "…"}</c>).
+    /// </summary>
+    protected abstract Task WriteInBandErrorAsync(HttpContext context, StubRequest request, CancellationToken cancellationToken);
+
     /// <summary>The body of an error answer (<see cref="StubFault.Status"/>) when the fault names none.</summary>
     protected abstract string ErrorBody(int status);
 
@@ -125,7 +139,9 @@ public abstract class StubServer : IAsyncDisposable
         var registration = context.RequestAborted.Register(request.MarkAborted);
         try
         {
-            _faults.TryDequeue(out var fault);
+            var fault = KeyFault(request);
+            if (fault is null)
+                _faults.TryDequeue(out fault);
             switch (fault)
             {
                 case { Kind: StubFaultKind.Status }:
@@ -158,6 +174,15 @@ public abstract class StubServer : IAsyncDisposable
                         context.Abort();
                         return;
                     }
+                    if (fault.Kind is StubFaultKind.Truncate or StubFaultKind.InBandError)
+                    {
+                        // The response ends cleanly, only early: no finish reason, no end marker (or an error in their place).
+                        request.MarkFinishing();
+                        if (fault.Kind == StubFaultKind.InBandError)
+                            await WriteInBandErrorAsync(context, request, cancellationToken);
+                        request.MarkCompleted();
+                        return;
+                    }
                     await Task.Delay(Timeout.Infinite, cancellationToken);
                 }
                 if (TokenDelay > TimeSpan.Zero)
@@ -177,6 +202,21 @@ public abstract class StubServer : IAsyncDisposable
         {
             await registration.DisposeAsync();
         }
+    }
+
+    private StubFault? KeyFault(StubRequest request)
+    {
+        var key = KeyOf(request);
+        return key is not null && _keyFaults.TryGetValue(key, out var fault) ? fault : null;
+    }
+
+    /// <summary>The bearer token or <c>api-key</c> a request carried, for tests that tell credentials apart.</summary>
+    public static string? KeyOf(StubRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers.GetValueOrDefault("Authorization") is { } bearer && bearer.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? bearer["Bearer ".Length..]
+            : request.Headers.GetValueOrDefault("api-key");
     }
 
     public async ValueTask DisposeAsync()
@@ -202,6 +242,12 @@ public enum StubFaultKind
 
     /// <summary>Cut the connection after some tokens.</summary>
     Drop,
+
+    /// <summary>End the response cleanly after some tokens, without the finish reason or the end marker.</summary>
+    Truncate,
+
+    /// <summary>Write an in-band error object after some tokens, then end the response.</summary>
+    InBandError,
 }
 
 /// <summary>What one request gets instead of the scripted reply.</summary>
@@ -216,6 +262,12 @@ public sealed record StubFault(StubFaultKind Kind, int StatusCode = 0, string? R
 
     /// <summary>The connection is cut after <paramref name="afterTokens"/> tokens.</summary>
     public static StubFault DropAfter(int afterTokens) => new(StubFaultKind.Drop, AfterTokens: afterTokens);
+
+    /// <summary>The reply ends cleanly after <paramref name="afterTokens"/> tokens but never says it finished.</summary>
+    public static StubFault TruncateAfter(int afterTokens) => new(StubFaultKind.Truncate, AfterTokens: afterTokens);
+
+    /// <summary>An in-band <c>{"error": …}</c> after <paramref name="afterTokens"/> tokens, then the end of the response.</summary>
+    public static StubFault ErrorAfter(int afterTokens) => new(StubFaultKind.InBandError, AfterTokens: afterTokens);
 }
 
 /// <summary>One request as the stub received it, and what became of it.</summary>
