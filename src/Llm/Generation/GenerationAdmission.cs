@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LlmPlatform.Data;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Queries;
@@ -34,6 +35,7 @@ public sealed class GenerationAdmission(
     public async Task<GenerationStart> StartAsync(GenerationRequest request, Guid userId, string rateLimitKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var receivedAt = request.ReceivedAt ?? Stopwatch.GetTimestamp();
         var limits = options.Value;
         var errors = new List<GenerationError>();
         if (string.IsNullOrWhiteSpace(request.Prompt))
@@ -145,7 +147,7 @@ public sealed class GenerationAdmission(
         };
         if (request.TopP is { } topP)
             settings.ExtensionData["top_p"] = topP;
-        await runner.StartAsync(new GenerationJob(started, rateLimitKey, chat.Service, modelOptions, history.History, history.PromptTokens, settings), cancellationToken);
+        await runner.StartAsync(new GenerationJob(started, rateLimitKey, chat.Service, modelOptions, history.History, history.PromptTokens, settings, receivedAt), cancellationToken);
         return new GenerationStart(started, []);
     }
 

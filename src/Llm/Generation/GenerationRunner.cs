@@ -3,6 +3,7 @@ using LlmPlatform.Data.Entities;
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -23,6 +24,7 @@ public sealed partial class GenerationRunner(
     IGenerationRateLimiter limiter,
     TimeProvider clock,
     IOptions<GenerationOptions> options,
+    LlmMetrics metrics,
     ILogger<GenerationRunner> logger)
 {
     /// <summary>Opens the generation's stream and starts it in the background; it belongs to no request and ends by itself.</summary>
@@ -38,8 +40,8 @@ public sealed partial class GenerationRunner(
     private async Task RunAsync(GenerationJob job, ActiveGenerations.Running running)
     {
         var started = job.Started;
-                var stopwatch = Stopwatch.StartNew();
-        int? firstTokenMs = null;
+        using var telemetry = new GenerationTelemetry(metrics, logger, started, job.ReceivedAt);
+        var stopwatch = Stopwatch.StartNew();
         (int Prompt, int Completion)? reported = null;
         var lengthLimited = false;
         string? failure = null;
@@ -49,6 +51,7 @@ public sealed partial class GenerationRunner(
         {
             var idleTimeout = options.Value.ProviderIdleTimeout;
             idle.CancelAfter(idleTimeout);
+            telemetry.ProviderRequesting();
             await foreach (var chunk in job.Service.GetStreamingChatMessageContentsAsync(job.History, job.Settings, kernel: null, idle.Token))
             {
                 idle.CancelAfter(idleTimeout);
@@ -56,10 +59,12 @@ public sealed partial class GenerationRunner(
                 lengthLimited = UsageReader.IsLengthLimited(chunk) ?? lengthLimited;
                 if (string.IsNullOrEmpty(chunk.Content))
                     continue;
-                firstTokenMs ??= (int)stopwatch.ElapsedMilliseconds;
+                var first = telemetry.ChunkArrived();
                 // Numbered as it joins the reply: a viewer resuming with `after` on another instance must see the same
                 // numbering, and a checkpoint the same text, or nothing proves that nothing was lost.
                 await events.AppendAsync(new TokenChunk(started.GenerationId, running.Append(chunk.Content), chunk.Content), CancellationToken.None);
+                if (first)
+                    telemetry.FirstChunkPublished();
             }
         }
         catch (Exception) when (running.Token.IsCancellationRequested)
@@ -96,8 +101,9 @@ public sealed partial class GenerationRunner(
             reported?.Completion ?? tokens.Count(text),
             Estimated: reported is null,
             (int)stopwatch.ElapsedMilliseconds,
-            firstTokenMs,
-            Cost: 0);
+            telemetry.TimeToFirstChunkMs,
+            Cost: 0,
+            telemetry.Overhead?.TotalMilliseconds);
         usage = usage with
         {
             Cost = (usage.PromptTokens * job.Model.InputCostPerMillion + usage.CompletionTokens * job.Model.OutputCostPerMillion) / 1_000_000m,
@@ -127,6 +133,7 @@ public sealed partial class GenerationRunner(
             last = new GenerationFailed(started.GenerationId, GenerationErrorCodes.StorageUnavailable, e.Message, null, usage);
             _ = KeepStoringAsync(outcome, running);
         }
+        telemetry.Ended(usage, finish, failure is null ? null : failureCode);
         await events.AppendAsync(last, CancellationToken.None);
         LogFinished(logger, started.GenerationId, finish, chunks, usage.LatencyMs);
     }
@@ -184,4 +191,4 @@ public sealed partial class GenerationRunner(
 /// <summary>An admitted generation: what to call, with what, and whose limits it counts against.</summary>
 internal sealed record GenerationJob(
     GenerationStarted Started, string RateLimitKey, IChatCompletionService Service, ModelOptions Model,
-    ChatHistory History, int PromptTokens, PromptExecutionSettings Settings);
+    ChatHistory History, int PromptTokens, PromptExecutionSettings Settings, long ReceivedAt);

@@ -14,6 +14,7 @@ public sealed class LlmMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _cacheLookups;
+    private readonly GenAiInstruments _genAi;
 
     public LlmMetrics(IMeterFactory meters)
     {
@@ -25,6 +26,7 @@ public sealed class LlmMetrics
             "Generations that moved on to their next target because one failed before its first token.");
         _cacheLookups = Meter.CreateCounter<long>("llmplatform.cache.lookups", "{lookup}",
             "Response cache lookups, by result (hit or miss).");
+        _genAi = new GenAiInstruments(Meter);
     }
 
     /// <summary>The meter itself, for instruments that live beside the state they observe (observable gauges).</summary>
@@ -39,6 +41,22 @@ public sealed class LlmMetrics
     public void CacheLookedUp(string provider, string model, bool hit) =>
         _cacheLookups.Add(1, new(TagNames.Provider, provider), new(TagNames.Model, model), new(TagNames.Result, hit ? "hit" : "miss"));
 
+    /// <summary>A generation started running on this instance (it counts as active until <see cref="GenerationEnded"/>).</summary>
+    public void GenerationBegan() => _genAi.Active.Add(1);
+
+    /// <summary>
+    /// A generation ended: its tokens, cost, duration, time to first chunk and the server's own overhead, by provider and
+    /// model, with its error code as <c>error.type</c> when it failed.
+    /// </summary>
+    public void GenerationEnded(GenerationMeasurement measured)
+    {
+        ArgumentNullException.ThrowIfNull(measured);
+        _genAi.Record(measured);
+    }
+
+    /// <summary>A viewer started (+1) or stopped (-1) watching a generation on this instance.</summary>
+    public void ViewersChanged(int delta) => _genAi.Viewers.Add(delta);
+
     /// <summary>Tag names, the GenAI conventions' where they have one.</summary>
     public static class TagNames
     {
@@ -46,5 +64,8 @@ public sealed class LlmMetrics
         public const string Model = "gen_ai.request.model";
         public const string Reason = "llmplatform.reason";
         public const string Result = "llmplatform.result";
+        public const string Operation = "gen_ai.operation.name";
+        public const string TokenType = "gen_ai.token.type";
+        public const string ErrorType = "error.type";
     }
 }
