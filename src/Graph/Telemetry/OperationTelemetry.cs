@@ -18,17 +18,20 @@ public sealed class OperationTelemetry(GraphMetrics metrics)
 
     public readonly struct Observation(GraphMetrics metrics, Activity? activity, long startedAt) : IDisposable
     {
-        public void Executed(ExecutionResult result)
+        /// <summary>The operation ended with <paramref name="result"/>; <paramref name="requestedName"/> names it when the document could not be read.</summary>
+        public void Executed(ExecutionResult result, string? requestedName)
         {
             ArgumentNullException.ThrowIfNull(result);
-            var type = result.Operation?.Operation switch
+            // A document that failed validation has no selected operation: "unknown", by the name the client gave.
+            var operation = result.Operation;
+            var type = operation?.Operation switch
             {
                 OperationType.Query => "query",
                 OperationType.Mutation => "mutation",
                 OperationType.Subscription => "subscription",
                 _ => UnknownOperation,
             };
-            var name = result.Operation?.Name?.StringValue;
+            var name = operation?.Name?.StringValue ?? requestedName;
             var errorType = result.Errors is { Count: > 0 } errors ? errors[0].Code ?? errors[0].GetType().Name : null;
             metrics.OperationExecuted(Stopwatch.GetElapsedTime(startedAt), type, name, errorType);
             if (activity is null)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using LlmPlatform.Llm.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -20,7 +21,9 @@ public static partial class TelemetryExtensions
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations()
+            .Validate(o => IsValid(o.Metrics) && IsValid(o.Traces), "Telemetry:Metrics or Telemetry:Traces holds a value out of its range.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<GraphMetrics>();
         builder.Services.AddSingleton<OperationTelemetry>();
         var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
@@ -52,9 +55,9 @@ public static partial class TelemetryExtensions
     }
 
     /// <summary>
-    /// Prometheus text at <c>Telemetry:Metrics:Path</c>, answering only on <c>Telemetry:Metrics:RequireHost</c> when set.
-    /// In Production the endpoint is served only behind such a host restriction: metrics name providers, models and
-    /// operations, which the public need not see.
+    /// Prometheus text at <c>Telemetry:Metrics:Path</c>, answering only on the local port <c>Telemetry:Metrics:Port</c>
+    /// when set. In Production it is served only on such a port: metrics name providers, models, operations and costs,
+    /// which the public need not see.
     /// </summary>
     public static WebApplication MapMetrics(this WebApplication app)
     {
@@ -67,14 +70,19 @@ public static partial class TelemetryExtensions
             Log.MetricsNotServed(app.Logger, options.Metrics.Path);
             return app;
         }
-        var endpoint = app.MapPrometheusScrapingEndpoint(options.Metrics.Path);
-        if (options.Metrics.RequireHost.Length > 0)
-            endpoint.RequireHost(options.Metrics.RequireHost);
+        var metrics = options.Metrics;
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+            context.Request.Path.Equals(metrics.Path, StringComparison.OrdinalIgnoreCase)
+            && (metrics.Port is not { } port || context.Connection.LocalPort == port));
         return app;
     }
 
+    // Data annotations do not reach nested sections by themselves.
+    private static bool IsValid(object section) =>
+        Validator.TryValidateObject(section, new ValidationContext(section), validationResults: null, validateAllProperties: true);
+
     private static bool ServesMetrics(TelemetryOptions options, IHostEnvironment environment) =>
-        options.Metrics.Enabled && (options.Metrics.RequireHost.Length > 0 || !environment.IsProduction());
+        options.Metrics.Enabled && (options.Metrics.Port is not null || !environment.IsProduction());
 
     private static bool IsScrapeOrProbe(PathString path, TelemetryOptions options) =>
         path.StartsWithSegments(options.Metrics.Path, StringComparison.OrdinalIgnoreCase)
@@ -83,7 +91,7 @@ public static partial class TelemetryExtensions
     private static partial class Log
     {
         [LoggerMessage(EventId = 2620, Level = LogLevel.Warning,
-            Message = "Metrics are not served at {Path}: in Production set Telemetry:Metrics:RequireHost (e.g. *:9464, a port the public cannot reach)")]
+            Message = "Metrics are not served at {Path}: in Production set Telemetry:Metrics:Port (e.g. 9464, a port the public cannot reach)")]
         public static partial void MetricsNotServed(ILogger logger, string path);
     }
 }

@@ -26,10 +26,12 @@ public sealed class MetricsEndpointOptions
     public string Path { get; set; } = "/metrics";
 
     /// <summary>
-    /// Host patterns the endpoint answers on (ASP.NET Core's <c>RequireHost</c>), e.g. <c>*:9464</c> for a port the
-    /// public load balancer does not reach; empty answers on any. In Production an empty list leaves the endpoint off.
+    /// The local port the endpoint answers on (the server must also listen there, e.g. <c>ASPNETCORE_URLS</c>), one the
+    /// public load balancer does not reach; null answers on every port. In Production null leaves the endpoint off.
     /// </summary>
-    public string[] RequireHost { get; set; } = [];
+    // The socket's own port, not the Host header (ASP.NET Core's RequireHost): a client chooses its Host header.
+    [Range(1, 65535)]
+    public int? Port { get; set; }
 }
 
 /// <summary>Which traces are kept. Section <c>Telemetry:Traces</c>.</summary>

@@ -109,6 +109,7 @@ public sealed partial class GenerationRunner(
             Cost = (usage.PromptTokens * job.Model.InputCostPerMillion + usage.CompletionTokens * job.Model.OutputCostPerMillion) / 1_000_000m,
         };
 
+        telemetry.Ended(usage, finish, failure is null ? null : failureCode);
         var status = failure is not null ? GenerationStatus.Failed : cancelled ? GenerationStatus.Cancelled : GenerationStatus.Completed;
         var outcome = new GenerationOutcome(started.GenerationId, started.ConversationId, started.PersonaId, started.OwnerId,
             started.Provider, started.Model, text, chunks, finish, usage, status,
@@ -133,7 +134,6 @@ public sealed partial class GenerationRunner(
             last = new GenerationFailed(started.GenerationId, GenerationErrorCodes.StorageUnavailable, e.Message, null, usage);
             _ = KeepStoringAsync(outcome, running);
         }
-        telemetry.Ended(usage, finish, failure is null ? null : failureCode);
         await events.AppendAsync(last, CancellationToken.None);
         LogFinished(logger, started.GenerationId, finish, chunks, usage.LatencyMs);
     }

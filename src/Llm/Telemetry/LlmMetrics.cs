@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace LlmPlatform.Llm.Telemetry;
@@ -32,11 +33,20 @@ public sealed class LlmMetrics
     /// <summary>The meter itself, for instruments that live beside the state they observe (observable gauges).</summary>
     public Meter Meter { get; }
 
-    public void ProviderRetried(string provider, string reason) =>
+    public void ProviderRetried(string provider, string reason)
+    {
         _retries.Add(1, new(TagNames.Provider, provider), new(TagNames.Reason, reason));
+        // On the generation's provider span, when one is recorded: a trace shows each retry where it happened.
+        Activity.Current?.AddEvent(new ActivityEvent("llmplatform.provider.retry",
+            tags: new() { [TagNames.Provider] = provider, [TagNames.Reason] = reason }));
+    }
 
-    public void FailedOver(string fromProvider, string fromModel, string reason) =>
+    public void FailedOver(string fromProvider, string fromModel, string reason)
+    {
         _failovers.Add(1, new(TagNames.Provider, fromProvider), new(TagNames.Model, fromModel), new(TagNames.Reason, reason));
+        Activity.Current?.AddEvent(new ActivityEvent("llmplatform.provider.failover",
+            tags: new() { [TagNames.Provider] = fromProvider, [TagNames.Model] = fromModel, [TagNames.Reason] = reason }));
+    }
 
     public void CacheLookedUp(string provider, string model, bool hit) =>
         _cacheLookups.Add(1, new(TagNames.Provider, provider), new(TagNames.Model, model), new(TagNames.Result, hit ? "hit" : "miss"));
