@@ -15,7 +15,7 @@ public static partial class TelemetryExtensions
 
     /// <summary>
     /// OpenTelemetry metrics and traces: the generation pipeline's and the host's own instruments, ASP.NET Core,
-    /// HttpClient, runtime, EF Core and Redis; the Prometheus exporter when <c>/metrics</c> is served, OTLP when
+    /// HttpClient, runtime and EF Core; the Prometheus exporter when <c>/metrics</c> is served, OTLP when
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Nothing at all with <c>Telemetry:Enabled=false</c>.
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
@@ -47,8 +47,7 @@ public static partial class TelemetryExtensions
                 // Scrapes and probes come every few seconds and say nothing about the API's work.
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsScrapeOrProbe(context.Request.Path, options))
                 .AddHttpClientInstrumentation()
-                .AddEntityFrameworkCoreInstrumentation()
-                .AddRedisInstrumentation());
+                .AddEntityFrameworkCoreInstrumentation());
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
             telemetry.UseOtlpExporter();
         return builder;
