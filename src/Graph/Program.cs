@@ -6,6 +6,7 @@ using LlmPlatform.Graph.Cors;
 using LlmPlatform.Graph.Health;
 using LlmPlatform.Graph.Ide;
 using LlmPlatform.Graph.Schema;
+using LlmPlatform.Graph.Telemetry;
 using LlmPlatform.Graph.Transport;
 using LlmPlatform.Llm;
 
@@ -21,6 +22,7 @@ builder.AddCrossOrigin();
 builder.AddIde();
 builder.AddChat();
 builder.AddHealth();
+builder.AddTelemetry();
 
 var app = builder.Build();
 app.UseCrossOrigin("/graphql", "/connect");
@@ -30,6 +32,7 @@ app.MapIde("/graphql");        // a browser's GET (Accept: text/html) gets the e
 app.MapChat("/chat");
 app.MapTransports("/graphql");
 app.MapHealth();
+app.MapMetrics();
 await app.RunAsync();
 return 0;
 

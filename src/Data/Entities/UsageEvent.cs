@@ -21,6 +21,12 @@ public sealed class UsageEvent
     public bool Cached { get; set; }
     public decimal Cost { get; set; }
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>
+    /// Milliseconds the server itself added before the first token reached the viewers: from the start of the request's
+    /// handling to the provider request, plus from the provider's first chunk to its publication. Null when no token came.
+    /// </summary>
+    public double? OverheadMs { get; set; }
 }
 
 public enum GenerationStatus

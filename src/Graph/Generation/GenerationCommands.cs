@@ -1,17 +1,18 @@
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Personas;
 using LlmPlatform.Graph.Schema;
+using LlmPlatform.Graph.Transport;
 using LlmPlatform.Graph.Users;
 using LlmPlatform.Llm.Generation;
 
 namespace LlmPlatform.Graph.Generation;
 
 /// <summary>Turns GraphQL inputs into generation requests for the current user, and refusals into user errors.</summary>
-public sealed class GenerationCommands(GenerationService generations, CurrentUser user)
+public sealed class GenerationCommands(GenerationService generations, CurrentUser user, OperationCaller caller)
 {
     public async Task<GenerationPayload> StartAsync(GenerateInput input, CancellationToken cancellationToken)
     {
-        var (request, errors) = ToRequest(input);
+        var (request, errors) = ToRequest(input, caller.ReceivedAt);
         if (request is null)
             return new GenerationPayload(null, errors);
         var start = await generations.StartAsync(request, user.Id, user.RateLimitKey, cancellationToken);
@@ -23,7 +24,7 @@ public sealed class GenerationCommands(GenerationService generations, CurrentUse
     /// <summary>Starts a generation and streams it, for the `generate` subscription; refusals are GraphQL errors.</summary>
     public async Task<IAsyncEnumerable<GenerationEvent>> StartAndWatchAsync(GenerateInput input, CancellationToken cancellationToken)
     {
-        var (request, errors) = ToRequest(input);
+        var (request, errors) = ToRequest(input, caller.ReceivedAt);
         if (request is null)
             throw ToExecutionError(errors[0]);
         var start = await generations.StartAsync(request, user.Id, user.RateLimitKey, cancellationToken);
@@ -54,7 +55,7 @@ public sealed class GenerationCommands(GenerationService generations, CurrentUse
     private IAsyncEnumerable<GenerationEvent> Watch(Guid generationId, int? after) =>
         new DeferredStream(ct => generations.WatchAsync(generationId, after, user.Viewer, ct));
 
-    private static (GenerationRequest? Request, IReadOnlyList<UserError> Errors) ToRequest(GenerateInput input)
+    private static (GenerationRequest? Request, IReadOnlyList<UserError> Errors) ToRequest(GenerateInput input, long receivedAt)
     {
         ArgumentNullException.ThrowIfNull(input);
         var errors = new List<UserError>();
@@ -76,7 +77,7 @@ public sealed class GenerationCommands(GenerationService generations, CurrentUse
         return errors.Count > 0
             ? (null, errors)
             : (new GenerationRequest(conversationId, personaId, input.Prompt, input.Provider, input.Model, input.Temperature, input.MaxTokens, input.TopP,
-                input.Cache, ToResponseFormat(input.ResponseFormat)), []);
+                input.Cache, ToResponseFormat(input.ResponseFormat), receivedAt == 0 ? null : receivedAt), []);
     }
 
     private static ResponseFormat? ToResponseFormat(ResponseFormatInput? input) =>

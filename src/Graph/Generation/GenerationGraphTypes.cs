@@ -96,9 +96,11 @@ public sealed class UsageGraphType : ObjectGraphType<GenerationUsage>
         Field(u => u.TotalTokens).Description("Prompt and completion tokens together.");
         Field(u => u.Estimated).Description("True when the provider reported no usage and the tokens were counted by the server.");
         Field(u => u.LatencyMs).Description("Milliseconds from the provider call to the end of the reply.");
-        Field(u => u.TimeToFirstTokenMs, nullable: true).Description("Milliseconds until the first chunk; null when none came.");
+        Field(u => u.TimeToFirstTokenMs, nullable: true).Description("Milliseconds from the provider request to the provider's first chunk; null when none came.");
         Field<NonNullGraphType<FloatGraphType>>("cost").Description("Cost in the configured currency, from the model's prices.")
             .Resolve(ctx => (double)ctx.Source.Cost);
         Field(u => u.Cached).Description("True when the reply was replayed from the response cache: no provider was called, so its cost is 0; its tokens are those of the reply it replays.");
+        Field(u => u.OverheadMs, nullable: true).Description(
+            "Milliseconds the server itself added before the first token reached the viewers: from the start of the operation to the provider request, plus from the provider's first chunk to its publication to the viewers. Null when no token came.");
     }
 }

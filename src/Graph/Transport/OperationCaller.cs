@@ -15,4 +15,7 @@ public sealed class OperationCaller
 
     /// <summary>The client's address, for limits on callers without an account.</summary>
     public IPAddress? RemoteIpAddress { get; internal set; }
+
+    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the transport began executing the operation.</summary>
+    public long ReceivedAt { get; internal set; }
 }

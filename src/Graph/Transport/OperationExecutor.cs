@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Security.Claims;
 using GraphQL;
@@ -5,6 +6,7 @@ using GraphQL.Execution;
 using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQL.Validation;
+using LlmPlatform.Graph.Telemetry;
 
 namespace LlmPlatform.Graph.Transport;
 
@@ -12,7 +14,7 @@ namespace LlmPlatform.Graph.Transport;
 /// Runs one GraphQL operation for any transport: the request, who asks, in which DI scope, with which
 /// extra rules. Limits that apply everywhere (depth, complexity, aliases, timeout) are the engine's configuration.
 /// </summary>
-internal sealed partial class OperationExecutor(IDocumentExecuter<ISchema> executer, ILogger<OperationExecutor> logger)
+internal sealed partial class OperationExecutor(IDocumentExecuter<ISchema> executer, OperationTelemetry telemetry, ILogger<OperationExecutor> logger)
 {
     public async Task<ExecutionResult> ExecuteAsync(
         GraphQLRequest request,
@@ -22,9 +24,11 @@ internal sealed partial class OperationExecutor(IDocumentExecuter<ISchema> execu
         IValidationRule? extraRule,
         CancellationToken cancellationToken)
     {
+        using var observation = telemetry.Start();
         var caller = requestServices.GetRequiredService<OperationCaller>();
         caller.User = user;
         caller.RemoteIpAddress = remoteAddress;
+        caller.ReceivedAt = Stopwatch.GetTimestamp();
         var options = new ExecutionOptions
         {
             Query = request.Query,
@@ -43,6 +47,7 @@ internal sealed partial class OperationExecutor(IDocumentExecuter<ISchema> execu
             options.CachedDocumentValidationRules = [extraRule];
         }
         var result = await executer.ExecuteAsync(options);
+        observation.Executed(result, request.OperationName);
         LogProblems(result, request.OperationName);
         return result;
     }

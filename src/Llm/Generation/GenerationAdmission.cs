@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LlmPlatform.Data;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Queries;
@@ -36,6 +37,7 @@ public sealed class GenerationAdmission(
     public async Task<GenerationStart> StartAsync(GenerationRequest request, Guid userId, string rateLimitKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var receivedAt = request.ReceivedAt ?? Stopwatch.GetTimestamp();
         var limits = options.Value;
         var errors = new List<GenerationError>();
         if (string.IsNullOrWhiteSpace(request.Prompt))
@@ -161,7 +163,7 @@ public sealed class GenerationAdmission(
         if (request.TopP is { } topP)
             settings.ExtensionData["top_p"] = topP;
         await runner.StartAsync(new GenerationJob(started, rateLimitKey, cached?.Replay ?? chat.Service, modelOptions, history.History, history.PromptTokens,
-            ResponseFormatSupport.Apply(settings, format), cached, format.Kind), cancellationToken);
+            ResponseFormatSupport.Apply(settings, format), receivedAt, cached, format.Kind), cancellationToken);
         return new GenerationStart(started, []);
     }
 

@@ -20,9 +20,13 @@ public sealed record GenerationCompleted(Guid GenerationId, long MessageId, Gene
 public sealed record GenerationFailed(Guid GenerationId, string Code, string Message, long? MessageId, GenerationUsage? Usage)
     : GenerationEvent(GenerationId);
 
-/// <summary>Tokens, timing and cost of one generation.</summary>
+/// <summary>
+/// Tokens, timing and cost of one generation. <paramref name="OverheadMs"/>: what the server itself added before the
+/// first token reached the viewers (see <c>GenerationTelemetry</c>); null when no token came.
+/// </summary>
 public sealed record GenerationUsage(
-    int PromptTokens, int CompletionTokens, bool Estimated, int LatencyMs, int? TimeToFirstTokenMs, decimal Cost, bool Cached = false)
+    int PromptTokens, int CompletionTokens, bool Estimated, int LatencyMs, int? TimeToFirstTokenMs, decimal Cost, bool Cached = false,
+    double? OverheadMs = null)
 {
     public int TotalTokens => PromptTokens + CompletionTokens;
 }

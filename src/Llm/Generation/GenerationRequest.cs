@@ -3,11 +3,12 @@ namespace LlmPlatform.Llm.Generation;
 /// <summary>
 /// What a client asks to generate. Ids are already decoded; settings left null come from the persona, and a null
 /// <paramref name="TopP"/> from the provider. <paramref name="Cache"/> overrides the persona's <c>CacheResponses</c>;
-/// a null <paramref name="ResponseFormat"/> is text.
+/// a null <paramref name="ResponseFormat"/> is text. <paramref name="ReceivedAt"/> is the <see cref="System.Diagnostics.Stopwatch"/>
+/// timestamp at which the server began handling the request (null: when admission starts), where its measured overhead begins.
 /// </summary>
 public sealed record GenerationRequest(
     Guid? ConversationId, Guid? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens, double? TopP = null,
-    bool? Cache = null, ResponseFormat? ResponseFormat = null);
+    bool? Cache = null, ResponseFormat? ResponseFormat = null, long? ReceivedAt = null);
 
 /// <summary>
 /// Why a request was refused before any provider was called; nothing was written. A refusal that passes with time

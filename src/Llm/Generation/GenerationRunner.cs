@@ -5,6 +5,7 @@ using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
 using LlmPlatform.Llm.Providers.Routing;
+using LlmPlatform.Llm.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -25,6 +26,7 @@ public sealed partial class GenerationRunner(
     IGenerationRateLimiter limiter,
     TimeProvider clock,
     IOptions<GenerationOptions> options,
+    LlmMetrics metrics,
     ILogger<GenerationRunner> logger)
 {
     /// <summary>Opens the generation's stream and starts it in the background; it belongs to no request and ends by itself.</summary>
@@ -40,8 +42,8 @@ public sealed partial class GenerationRunner(
     private async Task RunAsync(GenerationJob job, ActiveGenerations.Running running)
     {
         var started = job.Started;
-                var stopwatch = Stopwatch.StartNew();
-        int? firstTokenMs = null;
+        using var telemetry = new GenerationTelemetry(metrics, logger, started, job.ReceivedAt);
+        var stopwatch = Stopwatch.StartNew();
         (int Prompt, int Completion)? reported = null;
         var lengthLimited = false;
         string? failure = null;
@@ -52,6 +54,7 @@ public sealed partial class GenerationRunner(
         {
             var idleTimeout = options.Value.ProviderIdleTimeout;
             idle.CancelAfter(idleTimeout);
+            telemetry.ProviderRequesting();
             await foreach (var chunk in CheckedReply.StreamAsync(job.Service, job.History, job.Settings, idle.Token))
             {
                 idle.CancelAfter(idleTimeout);
@@ -59,10 +62,12 @@ public sealed partial class GenerationRunner(
                 lengthLimited = UsageReader.IsLengthLimited(chunk) ?? lengthLimited;
                 if (string.IsNullOrEmpty(chunk.Content))
                     continue;
-                firstTokenMs ??= (int)stopwatch.ElapsedMilliseconds;
+                var first = telemetry.ChunkArrived();
                 // Numbered as it joins the reply: a viewer resuming with `after` on another instance must see the same
                 // numbering, and a checkpoint the same text, or nothing proves that nothing was lost.
                 await events.AppendAsync(new TokenChunk(started.GenerationId, running.Append(chunk.Content), chunk.Content), CancellationToken.None);
+                if (first)
+                    telemetry.FirstChunkPublished();
             }
         }
         catch (Exception) when (running.Token.IsCancellationRequested)
@@ -107,14 +112,16 @@ public sealed partial class GenerationRunner(
             reported?.Completion ?? tokens.Count(text),
             Estimated: reported is null,
             (int)stopwatch.ElapsedMilliseconds,
-            firstTokenMs,
-            Cost: 0);
+            telemetry.TimeToFirstChunkMs,
+            Cost: 0,
+            OverheadMs: telemetry.Overhead?.TotalMilliseconds);
         usage = usage with
         {
             Cost = (usage.PromptTokens * job.Model.InputCostPerMillion + usage.CompletionTokens * job.Model.OutputCostPerMillion) / 1_000_000m,
         };
         usage = job.Cache?.Account(usage) ?? usage;
 
+        telemetry.Ended(usage, finish, failure is null ? null : failureCode);
         var status = failure is not null ? GenerationStatus.Failed : cancelled ? GenerationStatus.Cancelled : GenerationStatus.Completed;
         var outcome = new GenerationOutcome(started.GenerationId, started.ConversationId, started.PersonaId, started.OwnerId,
             started.Provider, started.Model, text, chunks, finish, usage, status,
@@ -200,5 +207,5 @@ public sealed partial class GenerationRunner(
 /// <summary>An admitted generation: what to call, with what, and whose limits it counts against.</summary>
 internal sealed record GenerationJob(
     GenerationStarted Started, string RateLimitKey, IChatCompletionService Service, ModelOptions Model,
-    ChatHistory History, int PromptTokens, PromptExecutionSettings Settings,
+    ChatHistory History, int PromptTokens, PromptExecutionSettings Settings, long ReceivedAt,
     ResponseCacheLookup? Cache = null, ResponseFormatKind ResponseFormat = ResponseFormatKind.Text);

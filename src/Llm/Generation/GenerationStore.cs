@@ -41,7 +41,7 @@ public sealed partial class GenerationStore(
             _ => GenerationPhase.Failed,
         };
         var usage = ended is { } u
-            ? new GenerationUsage(u.PromptTokens, u.CompletionTokens, u.TokensEstimated, u.LatencyMs, u.TimeToFirstTokenMs, u.Cost, u.Cached)
+            ? new GenerationUsage(u.PromptTokens, u.CompletionTokens, u.TokensEstimated, u.LatencyMs, u.TimeToFirstTokenMs, u.Cost, u.Cached, u.OverheadMs)
             : null;
         return new GenerationState(generationId, found.ConversationId, found.OwnerId, found.Provider, found.Model, phase,
             found.MessageId, usage, found.FailureCode, found.FailureMessage);
@@ -179,6 +179,7 @@ public sealed partial class GenerationStore(
                 Cost = outcome.Usage.Cost,
                 CreatedAt = now,
                 Cached = outcome.Usage.Cached,
+                OverheadMs = outcome.Usage.OverheadMs,
             });
             await db.SaveChangesAsync(cancellationToken);
             await db.Generations.Where(g => g.Id == outcome.GenerationId)

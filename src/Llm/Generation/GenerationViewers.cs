@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LlmPlatform.Llm.Telemetry;
 
 namespace LlmPlatform.Llm.Generation;
 
@@ -6,7 +7,7 @@ namespace LlmPlatform.Llm.Generation;
 /// How many viewers on this instance watch each generation, wherever it runs, and when the last one left. The heartbeat
 /// reports them to the other instances and decides, with theirs, when a generation nobody watches is cancelled.
 /// </summary>
-public sealed class GenerationViewers(TimeProvider clock)
+public sealed class GenerationViewers(TimeProvider clock, LlmMetrics metrics)
 {
     private readonly ConcurrentDictionary<Guid, Watch> _watches = new();
 
@@ -23,6 +24,7 @@ public sealed class GenerationViewers(TimeProvider clock)
                     continue;
                 watch.Count++;
             }
+            metrics.ViewersChanged(1);
             return new Leave(this, generationId, watch);
         }
     }
@@ -59,6 +61,7 @@ public sealed class GenerationViewers(TimeProvider clock)
 
     private void Remove(Guid generationId, Watch watch)
     {
+        metrics.ViewersChanged(-1);
         bool last;
         lock (watch)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace LlmPlatform.Llm.Telemetry;
@@ -14,6 +15,7 @@ public sealed class LlmMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _cacheLookups;
+    private readonly GenAiInstruments _genAi;
 
     public LlmMetrics(IMeterFactory meters)
     {
@@ -25,19 +27,45 @@ public sealed class LlmMetrics
             "Generations that moved on to their next target because one failed before its first token.");
         _cacheLookups = Meter.CreateCounter<long>("llmplatform.cache.lookups", "{lookup}",
             "Response cache lookups, by result (hit or miss).");
+        _genAi = new GenAiInstruments(Meter);
     }
 
     /// <summary>The meter itself, for instruments that live beside the state they observe (observable gauges).</summary>
     public Meter Meter { get; }
 
-    public void ProviderRetried(string provider, string reason) =>
+    public void ProviderRetried(string provider, string reason)
+    {
         _retries.Add(1, new(TagNames.Provider, provider), new(TagNames.Reason, reason));
+        // On the generation's provider span, when one is recorded: a trace shows each retry where it happened.
+        Activity.Current?.AddEvent(new ActivityEvent("llmplatform.provider.retry",
+            tags: new() { [TagNames.Provider] = provider, [TagNames.Reason] = reason }));
+    }
 
-    public void FailedOver(string fromProvider, string fromModel, string reason) =>
+    public void FailedOver(string fromProvider, string fromModel, string reason)
+    {
         _failovers.Add(1, new(TagNames.Provider, fromProvider), new(TagNames.Model, fromModel), new(TagNames.Reason, reason));
+        Activity.Current?.AddEvent(new ActivityEvent("llmplatform.provider.failover",
+            tags: new() { [TagNames.Provider] = fromProvider, [TagNames.Model] = fromModel, [TagNames.Reason] = reason }));
+    }
 
     public void CacheLookedUp(string provider, string model, bool hit) =>
         _cacheLookups.Add(1, new(TagNames.Provider, provider), new(TagNames.Model, model), new(TagNames.Result, hit ? "hit" : "miss"));
+
+    /// <summary>A generation started running on this instance (it counts as active until <see cref="GenerationEnded"/>).</summary>
+    public void GenerationBegan() => _genAi.Active.Add(1);
+
+    /// <summary>
+    /// A generation ended: its tokens, cost, duration, time to first chunk and the server's own overhead, by provider and
+    /// model, with its error code as <c>error.type</c> when it failed.
+    /// </summary>
+    public void GenerationEnded(GenerationMeasurement measured)
+    {
+        ArgumentNullException.ThrowIfNull(measured);
+        _genAi.Record(measured);
+    }
+
+    /// <summary>A viewer started (+1) or stopped (-1) watching a generation on this instance.</summary>
+    public void ViewersChanged(int delta) => _genAi.Viewers.Add(delta);
 
     /// <summary>Tag names, the GenAI conventions' where they have one.</summary>
     public static class TagNames
@@ -46,5 +74,8 @@ public sealed class LlmMetrics
         public const string Model = "gen_ai.request.model";
         public const string Reason = "llmplatform.reason";
         public const string Result = "llmplatform.result";
+        public const string Operation = "gen_ai.operation.name";
+        public const string TokenType = "gen_ai.token.type";
+        public const string ErrorType = "error.type";
     }
 }

@@ -486,6 +486,9 @@ namespace LlmPlatform.Data.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<double?>("OverheadMs")
+                        .HasColumnType("double precision");
+
                     b.Property<Guid?>("PersonaId")
                         .HasColumnType("uuid");
 

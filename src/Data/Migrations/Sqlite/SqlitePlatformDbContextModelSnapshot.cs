@@ -479,6 +479,9 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("OverheadMs")
+                        .HasColumnType("REAL");
+
                     b.Property<Guid?>("PersonaId")
                         .HasColumnType("TEXT");
 

@@ -1,4 +1,5 @@
 using GraphQL;
+using LlmPlatform.Graph.Telemetry;
 using Microsoft.Net.Http.Headers;
 
 namespace LlmPlatform.Graph.Transport.Sse;
@@ -8,7 +9,7 @@ namespace LlmPlatform.Graph.Transport.Sse;
 /// text/event-stream gets one `next` event per result and a final `complete`; closing the request stops the
 /// operation. Errors found before execution arrive as a `next` event too, as that protocol asks.
 /// </summary>
-internal sealed class GraphQLSseEndpoint(StreamedResponseRunner runner, IGraphQLTextSerializer serializer)
+internal sealed class GraphQLSseEndpoint(StreamedResponseRunner runner, IGraphQLTextSerializer serializer, GraphMetrics metrics)
 {
     /// <summary>True for a request this endpoint serves: a POST whose Accept names text/event-stream.</summary>
     public static bool Accepts(HttpRequest request)
@@ -24,6 +25,9 @@ internal sealed class GraphQLSseEndpoint(StreamedResponseRunner runner, IGraphQL
         && MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)
         && accepted.Any(a => string.Equals(a.MediaType.Value, SseFraming.EventStream, StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) > 0);
 
-    public Task HandleAsync(HttpContext context) =>
-        runner.ServeAsync(context, SseFraming.EventStreamUtf8, SseFraming.Comment, new SseFraming(serializer, operationId: null), SseFraming.Comment);
+    public async Task HandleAsync(HttpContext context)
+    {
+        using var open = metrics.SseOpened("distinct");
+        await runner.ServeAsync(context, SseFraming.EventStreamUtf8, SseFraming.Comment, new SseFraming(serializer, operationId: null), SseFraming.Comment);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using GraphQL;
+using LlmPlatform.Graph.Telemetry;
 using LlmPlatform.Graph.Transport.Http;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,8 @@ namespace LlmPlatform.Graph.Transport.Sse;
 internal sealed class GraphQLSseSingleConnectionEndpoint(
     SseReservations reservations,
     OperationServices services,
-    IOptions<TransportOptions> options)
+    IOptions<TransportOptions> options,
+    GraphMetrics metrics)
 {
     public const string TokenHeader = "x-graphql-event-stream-token";
     public const string TokenQueryParameter = "token";
@@ -85,6 +87,7 @@ internal sealed class GraphQLSseSingleConnectionEndpoint(
         }
         await using (reservation)
         {
+            using var open = metrics.SseOpened("single");
             if (!await ResponseStream.StartAsync(context.Response, SseFraming.EventStreamUtf8, SseFraming.Comment, context.RequestAborted))
                 return;
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, reservation.Closing);

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using GraphQL;
+using LlmPlatform.Graph.Telemetry;
 using LlmPlatform.Graph.Transport.WebSockets.GraphQLTransportWs;
 using LlmPlatform.Graph.Transport.WebSockets.SubscriptionsTransportWs;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -21,6 +22,7 @@ internal sealed class WebSocketEndpoint(
     ICorsPolicyProvider corsPolicies,
     ICorsService cors,
     TimeProvider clock,
+    GraphMetrics metrics,
     ILogger<WebSocketEndpoint> logger)
 {
     private readonly ProtocolServices _services = new(executor, scopes, new OperationMessages(serializer), options.Value, authenticator, clock);
@@ -43,6 +45,7 @@ internal sealed class WebSocketEndpoint(
             KeepAliveInterval = limits.KeepAliveInterval,
             KeepAliveTimeout = limits.KeepAliveTimeout,
         });
+        using var open = metrics.WebSocketOpened(subprotocol);
         var connection = new WebSocketConnection(socket, limits, logger);
         IWebSocketProtocol protocol = subprotocol switch
         {
