@@ -6,6 +6,7 @@ using LlmPlatform.Llm.Providers;
 using LlmPlatform.Llm.Telemetry;
 using LlmPlatform.Llm.Usage;
 using LlmPlatform.Llm.Worker;
+using LlmPlatform.Llm.Analytics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -46,6 +47,8 @@ public static class LlmServiceCollectionExtensions
         services.AddWorkerJob<OrphanedGenerationSweeper>();
         services.AddOptions<UsageRollupOptions>().BindConfiguration(UsageRollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddWorkerJob<UsageRollupJob>();
+        services.AddOptions<AnalyticsRetentionOptions>().BindConfiguration(AnalyticsRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddWorkerJob<AnalyticsEventRetentionJob>();
         services.AddHostedService<GenerationHeartbeat>();
         services.AddHostedService<GenerationShutdown>();
         builder.AddWorker();

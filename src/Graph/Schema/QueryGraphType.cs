@@ -1,4 +1,5 @@
 using LlmPlatform.Graph.Users;
+using LlmPlatform.Graph.Analytics;
 using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
@@ -19,5 +20,6 @@ public sealed class QueryGraphType : ObjectGraphType
         this.AddConversationQueries();
         this.AddGenerationQueries();
         this.AddProviderQueries();
+        this.AddAnalyticsEventQueries();
     }
 }

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Types;
 using GraphQL.Validation.Complexity;
+using LlmPlatform.Graph.Analytics;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
@@ -37,6 +38,7 @@ public static class SchemaServiceCollectionExtensions
         services.AddConversations();
         services.AddGeneration();
         services.AddProviders();
+        builder.AddAnalyticsEvents();
 
         // Registered before the engine's own, which it registers only when none is.
         services.AddSingleton<IDocumentBuilder, LimitedDocumentBuilder>();
