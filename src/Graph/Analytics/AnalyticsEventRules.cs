@@ -72,7 +72,9 @@ public sealed class AnalyticsEventRules(AnalyticsEventOptions options)
     {
         try
         {
-            return _name.IsMatch(name);
+            // The whole name must match: `$` alone would also accept a name ending in a line break.
+            var match = _name.Match(name);
+            return match.Success && match.Index == 0 && match.Length == name.Length;
         }
         catch (RegexMatchTimeoutException)
         {
