@@ -5,7 +5,7 @@ using LlmPlatform.Graph.Users;
 namespace LlmPlatform.Graph.Analytics;
 
 /// <summary>One bucket of `eventCounts`: the values of the grouped-by dimensions, and how many events it holds.</summary>
-public sealed record EventCountBucket(DateTime? Start, DateTime? End, string? Name, Guid? UserId, long Count);
+public sealed record EventCountBucket(DateTime? Start, DateTime? End, string? Name, Guid? UserId, int Count);
 
 public sealed class EventCountBucketGraphType : ObjectGraphType<EventCountBucket>
 {
@@ -18,6 +18,6 @@ public sealed class EventCountBucketGraphType : ObjectGraphType<EventCountBucket
         Field<StringGraphType>("name").Description("NAME: the events' name.").Resolve(ctx => ctx.Source.Name);
         Field<IdGraphType>("userId").Description("USER: the global id of the user who tracked them (null for events without one).")
             .Resolve(ctx => ctx.Source.UserId is { } id ? GlobalId.Encode(UserGraphType.TypeName, id) : null);
-        Field<NonNullGraphType<LongGraphType>>("count").Description("How many events.").Resolve(ctx => ctx.Source.Count);
+        Field<NonNullGraphType<IntGraphType>>("count").Description("How many events.").Resolve(ctx => ctx.Source.Count);
     }
 }

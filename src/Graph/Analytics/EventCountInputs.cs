@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using GraphQL.Types;
 
 namespace LlmPlatform.Graph.Analytics;
@@ -5,9 +6,16 @@ namespace LlmPlatform.Graph.Analytics;
 /// <summary>What `eventCounts` buckets events by.</summary>
 public enum EventCountDimension
 {
+    [Description("By hour of the filter's time zone.")]
     Hour,
+
+    [Description("By day of the filter's time zone.")]
     Day,
+
+    [Description("By event name.")]
     Name,
+
+    [Description("By user; admins only (FORBIDDEN otherwise).")]
     User,
 }
 

@@ -60,7 +60,7 @@ public sealed class EventCountReader(IDbContextFactory<PlatformDbContext> contex
                 Name = byName ? e.Name : null,
                 UserId = byUser ? e.UserId : null,
             })
-            .Select(g => new { g.Key.Year, g.Key.Month, g.Key.Day, g.Key.Hour, g.Key.Quarter, g.Key.Name, g.Key.UserId, Count = g.LongCount() })
+            .Select(g => new { g.Key.Year, g.Key.Month, g.Key.Day, g.Key.Hour, g.Key.Quarter, g.Key.Name, g.Key.UserId, Count = g.Count() })
             .Take(maxRows + 1)
             .ToListAsync(cancellationToken);
         if (rows.Count > maxRows)

@@ -40,10 +40,4 @@ public sealed partial class AnalyticsEventRetentionJob(
         if (total > 0)
             Log.Deleted(logger, total, cutoff);
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3630, Level = LogLevel.Information, Message = "Deleted {Count} analytics events that occurred before {Cutoff:O}")]
-        public static partial void Deleted(ILogger logger, int count, DateTime cutoff);
-    }
 }
