@@ -90,7 +90,7 @@ public static class EventThroughputBenchmark
     {
         using var client = new HttpClient();
         var (status, response) = await BenchAccount.PostRawAsync(client, graphql, null, TrackEvent,
-            JsonNode.Parse(body)!["variables"]!.AsObject(), cancellationToken);
+            JsonNode.Parse(body)!["variables"]!.DeepClone().AsObject(), cancellationToken);
         if (status != 200 || JsonNode.Parse(response)?["data"]?["trackEvent"]?["event"]?["id"] is null)
             throw new BenchmarkFailedException($"trackEvent stored nothing ({status}): {response}");
     }

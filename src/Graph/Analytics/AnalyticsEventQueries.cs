@@ -14,6 +14,7 @@ public static class AnalyticsEventQueries
     public static void AddAnalyticsEventQueries(this QueryGraphType query)
     {
         query.Field<NonNullGraphType<ConnectionGraphType<AnalyticsEventGraphType, AnalyticsEvent>>, Connection<AnalyticsEvent>>("analyticsEvents")
+            .Authorize()
             .Description("The product events you tracked (an admin: everyone's), newest first unless `order` says otherwise.")
             .PagingArguments()
             .Argument<AnalyticsEventFilterInputGraphType>("where", "Only the events that match these conditions.")
@@ -26,6 +27,7 @@ public static class AnalyticsEventQueries
                 ctx.CancellationToken));
 
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<EventCountBucketGraphType>>>, IReadOnlyList<EventCountBucket>>("eventCounts")
+            .Authorize()
             .Description("How many of the events you may see occurred in a range, bucketed by hour or day (in a time zone), name and (admins) user. At most `Analytics:Events:MaxBuckets` buckets (TOO_MANY_BUCKETS beyond).")
             .Argument<NonNullGraphType<EventCountFilterInputGraphType>>("filter", "Which events to count.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<EventCountDimensionGraphType>>>>("groupBy", "What to bucket them by; an empty list counts them all in one bucket.")

@@ -48,6 +48,20 @@ public abstract class AnalyticsEventQueriesTests(PlatformServer server)
         Assert.Equal(["FORBIDDEN"], byUserAsB.ErrorCodes());
     }
 
+    [Theory]
+    [InlineData("mutation { trackEvent(input: { name: \"anonymous.try\" }) { event { id } } }")]
+    [InlineData("{ analyticsEvents { totalCount } }")]
+    [InlineData("{ eventCounts(filter: { from: \"2026-01-01T00:00:00Z\", to: \"2026-01-02T00:00:00Z\" }, groupBy: [DAY]) { count } }")]
+    public async Task WithoutAToken_Unauthenticated_AndNothingStored(string operation)
+    {
+        var before = await server.CountAsync<AnalyticsEvent>();
+
+        var result = await server.PostGraphQLWithTokenAsync(null, operation);
+
+        Assert.Equal(["UNAUTHENTICATED"], result.ErrorCodes());
+        Assert.Equal(before, await server.CountAsync<AnalyticsEvent>());
+    }
+
     [Fact]
     public async Task AnalyticsEvents_WhereAndOrder_AreApplied()
     {
