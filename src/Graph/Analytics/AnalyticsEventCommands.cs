@@ -1,15 +1,12 @@
-using LlmPlatform.Data;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Users;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Analytics;
 
 /// <summary>Records the current user's product events. Bad input, or a caller over their limit, stores nothing.</summary>
 public sealed class AnalyticsEventCommands(
-    IDbContextFactory<PlatformDbContext> contexts,
+    AnalyticsEventWriter writer,
     CurrentUser user,
     AnalyticsEventRules rules,
     IEventRateLimiter limiter,
@@ -37,9 +34,7 @@ public sealed class AnalyticsEventCommands(
             UserId = user.Id,
             CreatedAt = Microseconds(occurredAt!.Value),
         };
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.AnalyticsEvents.Add(stored);
-        await db.SaveChangesAsync(cancellationToken);
+        await writer.WriteAsync(stored, cancellationToken);
         return new TrackEventPayload(stored, []);
     }
 

@@ -49,6 +49,14 @@ public sealed class AnalyticsEventOptions : IValidatableObject
     [MinLength(1)]
     public string RedisKeyPrefix { get; set; } = "llmplatform:events:";
 
+    /// <summary>Most events waiting to be stored; past it, `trackEvent` waits for room.</summary>
+    [Range(1, 1_000_000)]
+    public int WriteQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Most events stored in one transaction.</summary>
+    [Range(1, 10_000)]
+    public int WriteBatchSize { get; set; } = 500;
+
     /// <summary>Most buckets one `eventCounts` may return (`TOO_MANY_BUCKETS` beyond).</summary>
     [Range(1, 100_000)]
     public int MaxBuckets { get; set; } = 1000;

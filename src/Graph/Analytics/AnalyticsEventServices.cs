@@ -19,6 +19,8 @@ public static class AnalyticsEventServices
             services.AddSingleton<IEventRateLimiter, RedisEventRateLimiter>();
         else
             services.AddSingleton<IEventRateLimiter, InMemoryEventRateLimiter>();
+        services.AddSingleton<AnalyticsEventWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnalyticsEventWriter>());
         services.AddScoped<AnalyticsEventCommands>();
         services.AddScoped<AnalyticsEventReader>();
         services.AddScoped<EventCountReader>();
