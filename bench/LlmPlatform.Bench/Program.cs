@@ -3,6 +3,7 @@ using LlmPlatform.Bench.Cli;
 using LlmPlatform.Bench.IdleConnections;
 using LlmPlatform.Bench.Load;
 using LlmPlatform.Bench.QueryAuth;
+using LlmPlatform.Bench.EventThroughput;
 using LlmPlatform.Bench.QueryThroughput;
 using LlmPlatform.Bench.Runner;
 using LlmPlatform.Bench.StreamAuth;
@@ -17,6 +18,7 @@ const string Usage = """
       run query-throughput [--concurrency 32] [--duration 10s] [--warmup 3s] [--rounds 3] [--pin auto|split|none]
                            [--server-warmup 180s] [--slice 1s] [--results <file.md>] [--graphql-dll <path>]
                            [--server-env KEY=VALUE]... [--graphql-env KEY=VALUE]...
+      run event-throughput [--concurrency 32] [--duration 10s] [--warmup 3s] [--rounds 3] [--server-warmup 60s] [--slice 1s] [common options]
       run query-auth [--concurrency 32] [--duration 10s] [--warmup 3s] [--rounds 3] [--server-warmup 180s] [--slice 1s] [common options]
       run stream-throughput [--tokens 10000] [--repetitions 20] [--rounds 3] [--min-warmup 60s] [--server-warmup 180s] [common options]
       run stream-auth [--tokens 10000] [--repetitions 20] [--rounds 3] [--min-warmup 60s] [--server-warmup 180s] [common options]
@@ -43,6 +45,7 @@ try
     {
         "run" when arguments.Positional is [QueryThroughputBenchmark.Name] => await QueryThroughputBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [QueryAuthBenchmark.Name] => await QueryAuthBenchmark.RunAsync(arguments),
+        "run" when arguments.Positional is [EventThroughputBenchmark.Name] => await EventThroughputBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [StreamThroughputBenchmark.Name] => await StreamThroughputBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [StreamAuthBenchmark.Name] => await StreamAuthBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [StreamFanoutBenchmark.Name] => await StreamFanoutBenchmark.RunAsync(arguments),

@@ -8,6 +8,7 @@ using LlmPlatform.Llm.Providers.Routing;
 using LlmPlatform.Llm.Telemetry;
 using LlmPlatform.Llm.Usage;
 using LlmPlatform.Llm.Worker;
+using LlmPlatform.Llm.Analytics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -55,6 +56,7 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<UsageAggregator>();
         services.AddOptions<AnalyticsRetentionOptions>().BindConfiguration(AnalyticsRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddWorkerJob<UsageRetentionJob>();
+        services.AddWorkerJob<AnalyticsEventRetentionJob>();
         services.AddHostedService<GenerationHeartbeat>();
         services.AddHostedService<GenerationShutdown>();
         builder.AddWorker();

@@ -29,10 +29,14 @@ public static class LoadCommand
         var authorizations = arguments.All("authorization").Select(a => a == NoAuthorization ? null : a).ToList();
         if (authorizations.Count != 0 && authorizations.Count != urls.Count)
             throw new UsageException("--authorization must be given once per --url, or not at all");
+        // One body for every URL, or one per URL in the same order (a query against a mutation on one server).
+        var bodies = arguments.All("body").ToList();
+        if (bodies.Count != 1 && bodies.Count != urls.Count)
+            throw new UsageException("--body must be given once, or once per --url");
         var options = new LoadOptions(
             urls,
             authorizations.Count == 0 ? [.. urls.Select(_ => (string?)null)] : authorizations,
-            arguments.Required("body"),
+            bodies.Count == 1 ? [.. urls.Select(_ => bodies[0])] : bodies,
             arguments.Optional("accept") ?? DefaultAccept,
             arguments.Int("concurrency", 32),
             arguments.Duration("warmup", TimeSpan.FromSeconds(3)),

@@ -5,11 +5,12 @@ using System.Text;
 
 namespace LlmPlatform.Bench.Load;
 
+/// <param name="Bodies">Per target, the JSON body its requests POST.</param>
 /// <param name="Authorizations">Per target, the Authorization header its requests carry, or null for none.</param>
 /// <param name="Slice">With several targets, how long each gets the load before the next one does.</param>
 /// <param name="Settle">The start of each slice that is not measured: the previous target's last responses drain.</param>
 public sealed record LoadOptions(
-    IReadOnlyList<Uri> Targets, IReadOnlyList<string?> Authorizations, string Body, string Accept, int Concurrency, TimeSpan Warmup,
+    IReadOnlyList<Uri> Targets, IReadOnlyList<string?> Authorizations, IReadOnlyList<string> Bodies, string Accept, int Concurrency, TimeSpan Warmup,
     TimeSpan Duration, TimeSpan Slice, TimeSpan Settle);
 
 /// <summary>
@@ -40,7 +41,7 @@ public static class LoadGenerator
             AutomaticDecompression = DecompressionMethods.None,
         };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
-        var body = Encoding.UTF8.GetBytes(options.Body);
+        var body = options.Bodies.Select(Encoding.UTF8.GetBytes).ToArray();
         var schedule = Schedule.Plan(options, Stopwatch.GetTimestamp());
         var recorders = options.Targets.Select(_ => new Recorder(SampleCapacity)).ToArray();
         var sliceCounts = new long[schedule.Slices.Count];
@@ -64,7 +65,7 @@ public static class LoadGenerator
     }
 
     private static async Task LoopAsync(
-        HttpClient client, LoadOptions options, byte[] body, Schedule schedule, Recorder[] recorders, long[] sliceCounts,
+        HttpClient client, LoadOptions options, byte[][] body, Schedule schedule, Recorder[] recorders, long[] sliceCounts,
         CancellationToken cancellationToken)
     {
         var buffer = new byte[16 * 1024];
@@ -82,7 +83,7 @@ public static class LoadGenerator
             string? error = null;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, options.Targets[slice.Target]) { Content = new ByteArrayContent(body) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, options.Targets[slice.Target]) { Content = new ByteArrayContent(body[slice.Target]) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.TryAddWithoutValidation("Accept", options.Accept);
                 if (options.Authorizations[slice.Target] is { } authorization)

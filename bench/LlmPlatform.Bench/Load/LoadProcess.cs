@@ -6,7 +6,8 @@ using LlmPlatform.Bench.Runner;
 namespace LlmPlatform.Bench.Load;
 
 /// <summary>One URL the load generator drives, and the Authorization header its requests carry (none when null).</summary>
-public sealed record LoadTarget(Uri Url, string? Authorization = null);
+/// <param name="Body">The JSON body this target's requests POST, instead of the run's.</param>
+public sealed record LoadTarget(Uri Url, string? Authorization = null, string? Body = null);
 
 /// <summary>
 /// Runs the <c>load</c> command as its own process (on <c>cpus</c>) over some targets in alternating slices and reads
@@ -24,7 +25,7 @@ public static class LoadProcess
         ArgumentNullException.ThrowIfNull(exited);
         List<string> command =
         [
-            .. Paths.Self, "load", "--body", body,
+            .. Paths.Self, "load",
             "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture),
             "--warmup", Arguments.FormatDuration(warmup),
             "--duration", Arguments.FormatDuration(duration),
@@ -32,6 +33,15 @@ public static class LoadProcess
         ];
         foreach (var target in targets)
             command.AddRange(["--url", target.Url.ToString()]);
+        if (targets.Any(t => t.Body is not null))
+        {
+            foreach (var target in targets)
+                command.AddRange(["--body", target.Body ?? body]);
+        }
+        else
+        {
+            command.AddRange(["--body", body]);
+        }
         if (targets.Any(t => t.Authorization is not null))
         {
             foreach (var target in targets)

@@ -16,4 +16,8 @@ public static class VisibilityExtensions
     /// <summary>Messages are visible with their conversation.</summary>
     public static IQueryable<Message> VisibleTo(this IQueryable<Message> messages, Viewer viewer) =>
         viewer.IsAdmin ? messages : messages.Where(m => m.Conversation!.OwnerId == viewer.UserId);
+
+    /// <summary>Analytics events are their user's alone (and admins'); an event without a user is admins' only.</summary>
+    public static IQueryable<AnalyticsEvent> VisibleTo(this IQueryable<AnalyticsEvent> events, Viewer viewer) =>
+        viewer.IsAdmin ? events : events.Where(e => e.UserId == viewer.UserId && viewer.UserId != Guid.Empty);
 }

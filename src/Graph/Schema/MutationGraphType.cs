@@ -1,4 +1,5 @@
 using LlmPlatform.Graph.Users;
+using LlmPlatform.Graph.Analytics;
 using GraphQL;
 using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
@@ -21,5 +22,6 @@ public sealed class MutationGraphType : ObjectGraphType
         this.AddConversationMutations();
         this.AddGenerationMutations();
         this.AddProviderKeyMutations();
+        this.AddAnalyticsEventMutations();
     }
 }

@@ -1,6 +1,6 @@
 using LlmPlatform.Graph.Users;
-using GraphQL.Types;
 using LlmPlatform.Graph.Analytics;
+using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
@@ -21,5 +21,6 @@ public sealed class QueryGraphType : ObjectGraphType
         this.AddGenerationQueries();
         this.AddProviderQueries();
         this.AddUsageQueries();
+        this.AddAnalyticsEventQueries();
     }
 }

@@ -39,6 +39,7 @@ public static class SchemaServiceCollectionExtensions
         services.AddGeneration();
         services.AddProviders();
         services.AddUsage();
+        builder.AddAnalyticsEvents();
 
         // Registered before the engine's own, which it registers only when none is.
         services.AddSingleton<IDocumentBuilder, LimitedDocumentBuilder>();

@@ -38,6 +38,8 @@ public static class UserErrorCodes
     public const string Taken = "TAKEN";
     public const string WeakPassword = "WEAK_PASSWORD";
     public const string RateLimited = "RATE_LIMITED";
+    public const string TooDeep = "TOO_DEEP";
+    public const string TooManyKeys = "TOO_MANY_KEYS";
 }
 
 public sealed class UserErrorGraphType : ObjectGraphType<UserError>
@@ -46,7 +48,7 @@ public sealed class UserErrorGraphType : ObjectGraphType<UserError>
     {
         Description = "A problem with the input of a mutation. The mutation changed nothing.";
         Field(e => e.Message).Description("What is wrong, for a human.");
-        Field(e => e.Code).Description("What is wrong, for a program: REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, READ_ONLY, INVALID, TAKEN, WEAK_PASSWORD, RATE_LIMITED, UNKNOWN_PROVIDER or KEY_NOT_ACCEPTED.");
+        Field(e => e.Code).Description("What is wrong, for a program: REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, READ_ONLY, INVALID, TAKEN, WEAK_PASSWORD, RATE_LIMITED, UNKNOWN_PROVIDER, KEY_NOT_ACCEPTED, TOO_DEEP or TOO_MANY_KEYS.");
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("field")
             .Description("The path to the input field at fault, e.g. [\"input\", \"name\"]; null when no single field is.")
             .Resolve(ctx => ctx.Source.Field);

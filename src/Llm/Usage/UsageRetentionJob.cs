@@ -1,3 +1,4 @@
+using LlmPlatform.Llm.Analytics;
 using LlmPlatform.Data;
 using LlmPlatform.Llm.Worker;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ namespace LlmPlatform.Llm.Usage;
 /// <summary>
 /// Deletes raw usage rows older than <see cref="AnalyticsRetentionOptions.UsageEvents"/> whose hour the rollups already
 /// hold, and rollups older than <see cref="AnalyticsRetentionOptions.Rollups"/>. Runs on the leader only; each run
-/// deletes at most <see cref="AnalyticsRetentionOptions.BatchSize"/> rows of each kind.
+/// deletes at most <see cref="AnalyticsRetentionOptions.DeleteBatchSize"/> rows of each kind.
 /// </summary>
 public sealed class UsageRetentionJob(IDbContextFactory<PlatformDbContext> contexts, TimeProvider clock, IOptions<AnalyticsRetentionOptions> options) : IWorkerJob
 {
@@ -27,11 +28,11 @@ public sealed class UsageRetentionJob(IDbContextFactory<PlatformDbContext> conte
         if (rolledUpBefore is { } rolled)
         {
             var cutoff = Min(now - settings.UsageEvents, rolled);
-            var expired = db.UsageEvents.Where(u => u.CreatedAt < cutoff).OrderBy(u => u.CreatedAt).Take(settings.BatchSize).Select(u => u.Id);
+            var expired = db.UsageEvents.Where(u => u.CreatedAt < cutoff).OrderBy(u => u.CreatedAt).Take(settings.DeleteBatchSize).Select(u => u.Id);
             await db.UsageEvents.Where(u => expired.Contains(u.Id)).ExecuteDeleteAsync(cancellationToken);
         }
         var rollupCutoff = now - settings.Rollups;
-        var expiredRollups = db.UsageRollups.Where(r => r.HourStart < rollupCutoff).OrderBy(r => r.HourStart).Take(settings.BatchSize).Select(r => r.Id);
+        var expiredRollups = db.UsageRollups.Where(r => r.HourStart < rollupCutoff).OrderBy(r => r.HourStart).Take(settings.DeleteBatchSize).Select(r => r.Id);
         await db.UsageRollups.Where(r => expiredRollups.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
     }
 

@@ -34,6 +34,7 @@ public sealed class TestServers
         ("Llm:RateLimits:RedisKeyPrefix", "ratelimit:"),
         ("Worker:RedisKeyPrefix", "worker:"),
         ("Llm:Generation:RedisKeyPrefix", "generation:"),
+        ("Analytics:Events:RedisKeyPrefix", "events:"),
     ];
 
     private readonly Func<Task<TestDatabase>> _createDatabase;

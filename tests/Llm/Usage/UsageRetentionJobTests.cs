@@ -1,3 +1,4 @@
+using LlmPlatform.Llm.Analytics;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Llm.Usage;
 using Microsoft.EntityFrameworkCore;
