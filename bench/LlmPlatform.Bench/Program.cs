@@ -23,7 +23,7 @@ const string Usage = """
       run stream-auth [--tokens 10000] [--repetitions 20] [--rounds 3] [--min-warmup 60s] [--server-warmup 180s] [common options]
       run stream-fanout [--connections 1000] [--tokens 200] [--delay 20ms] [--rounds 3] [--warmup-runs 3] [common options]
       run stream-instances [stream-fanout's options] [--stream-tokens 10000] [--repetitions 20] [--warmup-repetitions 20] [common options]
-      run time-to-first-token [--concurrency 100] [--waves 10] [--rounds 3] [--warmup-waves 30] [--max-tokens 16] [common options]
+      run time-to-first-token [--concurrency 100] [--waves 10] [--rounds 3] [--warmup-waves 20] [--max-tokens 16] [common options]
       run idle-connections [--connections 1000] [--settle 8s] [--readings 3] [--warmup-connections 100] [common options]
           common options: [--pin auto|split|none] [--results <file.md>] [--graphql-dll <path>] [--server-env K=V]... [--graphql-env K=V]...
       baseline-server --urls http://127.0.0.1:PORT --sqlite <path>   (POST /personas, and the bare WebSocket stream at /ws?delayMs=N)

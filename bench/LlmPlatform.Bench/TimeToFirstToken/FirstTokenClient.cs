@@ -49,6 +49,7 @@ public static class FirstTokenClient
         {
             var graphFirst = new List<double>(concurrency * waves);
             var graphWhole = new List<double>(concurrency * waves);
+            var graphStarted = new List<double>(concurrency * waves);
             var directFirst = new List<double>(concurrency * waves);
             var directWhole = new List<double>(concurrency * waves);
             var errors = new List<string>();
@@ -72,11 +73,13 @@ public static class FirstTokenClient
                         }
                         first.Add(outcome.FirstTokenMicroseconds);
                         whole.Add(outcome.WholeMicroseconds);
+                        if (outcome.StartedMicroseconds is { } startedAfter)
+                            graphStarted.Add(startedAfter);
                     }
                 }
             }
             var result = new FirstTokenResult(
-                concurrency, waves, graphFirst, graphWhole, directFirst, directWhole, errors.Count, errors.FirstOrDefault(),
+                concurrency, waves, graphFirst, graphWhole, graphStarted, directFirst, directWhole, errors.Count, errors.FirstOrDefault(),
                 wallStart.ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             Console.WriteLine(JsonSerializer.Serialize(result, FirstTokenJsonContext.Default.FirstTokenResult));
             return errors.Count == 0 ? 0 : 2;
@@ -105,12 +108,14 @@ public static class FirstTokenClient
             var subscribe = Encoding.UTF8.GetBytes(GenerateStream.GenerateMessage(prompt, maxTokens, TimeToFirstTokenBenchmark.ProviderName));
             var sent = Stopwatch.GetTimestamp();
             await socket.SendAsync(subscribe, cancellationToken);
-            long firstToken = 0;
+            long started = 0, firstToken = 0;
             var chunks = 0;
             while (await socket.ReceiveAsync(cancellationToken) is { } message)
             {
                 var now = Stopwatch.GetTimestamp();
                 var frame = GenerateStream.Parse(message.Span);
+                if (frame.TypeName == "GenerationStarted")
+                    started = now;
                 if (frame.IsChunk)
                 {
                     if (chunks == 0)
@@ -122,7 +127,7 @@ public static class FirstTokenClient
                 else if (frame.Type == "complete")
                 {
                     return chunks == StubProvider.Reply.Count
-                        ? new Outcome(Microseconds(firstToken - sent), Microseconds(now - sent), null)
+                        ? new Outcome(Microseconds(firstToken - sent), Microseconds(now - sent), null, started == 0 ? null : Microseconds(started - sent))
                         : Outcome.Failed($"GraphQL: {chunks} of {StubProvider.Reply.Count} chunks before complete");
                 }
                 else if (frame.HasErrors || frame.TypeName is "GenerationFailed")
@@ -182,7 +187,8 @@ public static class FirstTokenClient
 
     private static double Microseconds(long ticks) => Math.Round(ticks * 1_000_000.0 / Stopwatch.Frequency, 1);
 
-    private readonly record struct Outcome(double FirstTokenMicroseconds, double WholeMicroseconds, string? Error)
+    /// <param name="StartedMicroseconds">GraphQL only: to the arrival of `GenerationStarted` (sent once the generation is admitted and stored).</param>
+    private readonly record struct Outcome(double FirstTokenMicroseconds, double WholeMicroseconds, string? Error, double? StartedMicroseconds = null)
     {
         public static Outcome Failed(string error) => new(0, 0, error);
     }
@@ -194,6 +200,7 @@ public sealed record FirstTokenResult(
     int Waves,
     IReadOnlyList<double> GraphQLFirstToken,
     IReadOnlyList<double> GraphQLWhole,
+    IReadOnlyList<double> GraphQLStarted,
     IReadOnlyList<double> DirectFirstToken,
     IReadOnlyList<double> DirectWhole,
     int Errors,

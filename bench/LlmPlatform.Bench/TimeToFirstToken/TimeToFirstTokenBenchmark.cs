@@ -33,7 +33,7 @@ public static class TimeToFirstTokenBenchmark
             Concurrency: arguments.Int("concurrency", 100),
             Waves: arguments.Int("waves", 10),
             Rounds: arguments.Int("rounds", 3),
-            WarmupWaves: arguments.Int("warmup-waves", 30, min: 0),
+            WarmupWaves: arguments.Int("warmup-waves", 20, min: 0),
             MaxTokens: arguments.Int("max-tokens", 16));
         arguments.ThrowIfUnread();
         return await Orchestration.RunAsync(cancellationToken =>
