@@ -55,6 +55,21 @@ public static class TimeToFirstTokenReport
         md.AppendLine(Invariant($"| `Usage.timeToFirstTokenMs` (the provider's part, whole ms), p50 / p99 | | {Percentile(stored, 0.5):0} / {Percentile(stored, 0.99):0} | |"));
         md.AppendLine();
 
+        md.AppendLine("## Where the time goes").AppendLine();
+        md.AppendLine("How the measured generations spread over ranges of time (share of generations in each range; a cluster far from 0 points at a fixed wait, e.g. a retry's sleep):").AppendLine();
+        md.AppendLine("| range (ms) | direct: first token | GraphQL: first token | GraphQL: subscribe → `GenerationStarted` | `Usage.overheadMs` |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        var bounds = new[] { 0.0, 1, 5, 20, 50, 100, 140, 170, 290, 320, 500, 1000, 5000, double.PositiveInfinity };
+        var overheadMicroseconds = overhead.Select(o => o * 1000).ToList();
+        for (var b = 0; b < bounds.Length - 1; b++)
+        {
+            var (low, high) = (bounds[b], bounds[b + 1]);
+            string Share(IReadOnlyCollection<double> microseconds) => microseconds.Count == 0 ? "" :
+                Invariant($"{microseconds.Count(v => v / 1000 >= low && v / 1000 < high) * 100.0 / microseconds.Count:0.0} %");
+            md.AppendLine(Invariant($"| {low:0}–{(double.IsInfinity(high) ? "" : high.ToString("0", System.Globalization.CultureInfo.InvariantCulture))} | {Share(direct)} | {Share(graph)} | {Share(startedAfter)} | {Share(overheadMicroseconds)} |"));
+        }
+        md.AppendLine();
+
         md.AppendLine("## Rounds").AppendLine();
         md.AppendLine("| round | generations per target | direct p50 / p99 (ms) | GraphQL p50 / p99 (ms) | added p50 / p99 (ms) | errors |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|");
