@@ -11,6 +11,7 @@ using LlmPlatform.Bench.StreamFanout;
 using LlmPlatform.Bench.StreamInstances;
 using LlmPlatform.Bench.Streaming;
 using LlmPlatform.Bench.StreamThroughput;
+using LlmPlatform.Bench.TimeToFirstToken;
 
 // Each role runs in its own process; the orchestrator (`run`) starts the others.
 const string Usage = """
@@ -24,9 +25,11 @@ const string Usage = """
       run stream-auth [--tokens 10000] [--repetitions 20] [--rounds 3] [--min-warmup 60s] [--server-warmup 180s] [common options]
       run stream-fanout [--connections 1000] [--tokens 200] [--delay 20ms] [--rounds 3] [--warmup-runs 3] [common options]
       run stream-instances [stream-fanout's options] [--stream-tokens 10000] [--repetitions 20] [--warmup-repetitions 20] [common options]
+      run time-to-first-token [--concurrency 100] [--waves 10] [--rounds 3] [--warmup-waves 20] [--max-tokens 16] [common options]
       run idle-connections [--connections 1000] [--settle 8s] [--readings 3] [--warmup-connections 100] [common options]
           common options: [--pin auto|split|none] [--results <file.md>] [--graphql-dll <path>] [--server-env K=V]... [--graphql-env K=V]...
       baseline-server --urls http://127.0.0.1:PORT --sqlite <path>   (POST /personas, and the bare WebSocket stream at /ws?delayMs=N)
+      stub-provider --urls http://127.0.0.1:PORT   (an OpenAI-compatible provider answering its first token at once: POST /v1/chat/completions)
       seed --sqlite <path>                  (the benchmark's database and token certificates, to run the servers by hand, e.g. to profile;
                                              prints the app's settings as export lines)
       memory --pid <pid> [--gc true]        (a process's RSS and GC heap from /proc; --gc true induces a full GC first)
@@ -35,6 +38,7 @@ const string Usage = """
       stream-client throughput --url <ws url> [--start-url <http url>] [--url <ws url> [--start-url <http url>]] [--tokens 10000] [--repetitions 5] [--warmup 1] [--show-frames N]
                                [--authorization <Bearer token>|none]... (one per --url: the connection_init payload's authorization)
       stream-client fanout --url <ws url> [--start-url <http url>] [--connections 1000] [--tokens 200] [--delay 20ms]
+      stream-client first-token --graphql <ws url> --direct <stub's http chat url> [--concurrency 100] [--waves 10] [--max-tokens 16]
       stream-client idle --url <ws url> [--query generate | --query watch --id <generation id>]   (then open N / status / close on stdin)
     """;
 
@@ -50,8 +54,10 @@ try
         "run" when arguments.Positional is [StreamAuthBenchmark.Name] => await StreamAuthBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [StreamFanoutBenchmark.Name] => await StreamFanoutBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [StreamInstancesBenchmark.Name] => await StreamInstancesBenchmark.RunAsync(arguments),
+        "run" when arguments.Positional is [TimeToFirstTokenBenchmark.Name] => await TimeToFirstTokenBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [IdleConnectionsBenchmark.Name] => await IdleConnectionsBenchmark.RunAsync(arguments),
         "baseline-server" => await BaselineServer.RunAsync(arguments),
+        "stub-provider" => await StubProvider.RunAsync(arguments),
         "load" => await LoadCommand.RunAsync(arguments),
         "stream-client" => await StreamClientCommand.RunAsync(arguments),
         "seed" => await SeedAsync(arguments),

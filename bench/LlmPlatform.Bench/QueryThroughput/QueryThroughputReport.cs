@@ -101,18 +101,7 @@ public static class QueryThroughputReport
             : $"- CPU pinning (`taskset`): both servers on CPU {run.ServerCpus}, the load generator on CPU {run.LoadCpus}, so the load generator never takes the server's core.");
         md.AppendLine();
 
-        md.AppendLine("## Machine and code").AppendLine();
-        md.AppendLine($"- CPU: {m.Cpu}, {m.Cores} cores; memory {m.Memory}");
-        md.AppendLine($"- OS: {m.OperatingSystem}");
-        md.AppendLine($"- .NET: {m.Runtime}, SDK {m.Sdk}");
-        md.AppendLine($"- Commit: `{m.Commit}`, working tree {(m.Dirty ? $"**dirty** ({m.DirtyPaths})" : "clean")}");
-        md.AppendLine(Invariant($"- Date: {run.Finished:yyyy-MM-dd HH:mm} UTC"));
-        md.AppendLine("- The machine is shared and noisy: compare figures within one run only.");
-        md.AppendLine();
-        md.AppendLine("## Command").AppendLine();
-        md.AppendLine("```sh");
-        md.AppendLine(run.Command);
-        md.AppendLine("```");
+        StreamThroughput.StreamThroughputReport.AppendMachine(md, m, run.Finished, run.Command);
         return md.ToString();
     }
 

@@ -14,7 +14,8 @@ public sealed record Machine(
     string Sdk,
     string Commit,
     bool Dirty,
-    string DirtyPaths)
+    string DirtyPaths,
+    string LoadAverage)
 {
     public static async Task<Machine> DescribeAsync(CancellationToken cancellationToken)
     {
@@ -29,8 +30,13 @@ public sealed record Machine(
             Sdk: (await RunAsync(Paths.DotnetHost, ["--version"], cancellationToken)).Trim(),
             Commit: (await RunAsync("git", ["-C", Paths.RepositoryRoot, "rev-parse", "HEAD"], cancellationToken)).Trim(),
             Dirty: dirty.Length > 0,
-            DirtyPaths: string.Join(", ", dirty.Take(12)) + (dirty.Length > 12 ? $", … ({dirty.Length} in all)" : ""));
+            DirtyPaths: string.Join(", ", dirty.Take(12)) + (dirty.Length > 12 ? $", … ({dirty.Length} in all)" : ""),
+            LoadAverage: CurrentLoadAverage());
     }
+
+    /// <summary>/proc/loadavg's 1, 5 and 15 minute figures: how busy the shared machine was.</summary>
+    public static string CurrentLoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string MemoryTotal()
     {

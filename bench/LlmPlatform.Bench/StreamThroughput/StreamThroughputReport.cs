@@ -136,6 +136,7 @@ public static class StreamThroughputReport
         md.AppendLine($"- .NET: {m.Runtime}, SDK {m.Sdk}");
         md.AppendLine($"- Commit: `{m.Commit}`, working tree {(m.Dirty ? $"**dirty** ({m.DirtyPaths})" : "clean")}");
         md.AppendLine(Invariant($"- Date: {finished:yyyy-MM-dd HH:mm} UTC"));
+        md.AppendLine($"- Load average (1 / 5 / 15 min): {m.LoadAverage} at the start, {Machine.CurrentLoadAverage()} at the end ({m.Cores} cores)");
         md.AppendLine("- The machine is shared and noisy: compare figures within one run only.");
         md.AppendLine();
         md.AppendLine("## Command").AppendLine();

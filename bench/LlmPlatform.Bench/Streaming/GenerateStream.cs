@@ -25,6 +25,11 @@ public static class GenerateStream
         "subscription Stream($prompt: String!, $tokens: Int!) { generate(input: { prompt: $prompt, maxTokens: $tokens }) "
         + "{ __typename ... on TokenChunk { index text } } }";
 
+    /// <summary>The same, on a named provider (the built-in personas name <c>echo</c>, so the default provider alone is not enough).</summary>
+    public const string GenerateOnProviderQuery =
+        "subscription Stream($prompt: String!, $tokens: Int!, $provider: String!) { generate(input: { prompt: $prompt, maxTokens: $tokens, provider: $provider }) "
+        + "{ __typename ... on TokenChunk { index text } } }";
+
     /// <summary>Watches a generation started elsewhere (the idle benchmark's shared one).</summary>
     public const string WatchQuery =
         "subscription Watch($id: ID!) { generation(id: $id) { __typename ... on TokenChunk { index text } } }";
@@ -38,6 +43,13 @@ public static class GenerateStream
     {
         ["prompt"] = prompt,
         ["tokens"] = tokens,
+    });
+
+    public static string GenerateMessage(string prompt, int tokens, string provider) => SubscribeMessage(GenerateOnProviderQuery, new JsonObject
+    {
+        ["prompt"] = prompt,
+        ["tokens"] = tokens,
+        ["provider"] = provider,
     });
 
     public static string WatchMessage(string generationId) => SubscribeMessage(WatchQuery, new JsonObject { ["id"] = generationId });

@@ -8,7 +8,7 @@ using LlmPlatform.Bench.Cli;
 namespace LlmPlatform.Bench.Streaming;
 
 /// <summary>
-/// <c>stream-client</c>: the load side of the streaming benchmarks, always its own process. Three modes:
+/// <c>stream-client</c>: the load side of the streaming benchmarks, always its own process. Four modes:
 /// <list type="bullet">
 /// <item><c>throughput</c>: one stream at a time, alternating between the targets (A B, B A, …); per stream the time
 /// from the first chunk to the last one, every frame kept and checked afterwards; prints a <see cref="ThroughputResult"/>.</item>
@@ -16,6 +16,7 @@ namespace LlmPlatform.Bench.Streaming;
 /// every chunk's arrival time; prints a <see cref="FanoutResult"/>.</item>
 /// <item><c>idle</c>: reads commands on standard input (<c>open N</c>, <c>status</c>, <c>close</c>) and holds its
 /// subscriptions open meanwhile, answering the server's pings.</item>
+/// <item><c>first-token</c>: see <see cref="TimeToFirstToken.FirstTokenClient"/>.</item>
 /// </list>
 /// </summary>
 public static class StreamClientCommand
@@ -28,12 +29,13 @@ public static class StreamClientCommand
     public static async Task<int> RunAsync(Arguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var mode = arguments.Positional.FirstOrDefault() ?? throw new UsageException("stream-client needs a mode: throughput, fanout or idle");
+        var mode = arguments.Positional.FirstOrDefault() ?? throw new UsageException("stream-client needs a mode: throughput, fanout, idle or first-token");
         return mode switch
         {
             "throughput" => await ThroughputAsync(arguments),
             "fanout" => await FanoutAsync(arguments),
             "idle" => await IdleAsync(arguments),
+            "first-token" => await TimeToFirstToken.FirstTokenClient.RunAsync(arguments),
             _ => throw new UsageException($"unknown stream-client mode {mode}"),
         };
     }
