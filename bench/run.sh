@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 if [ $# -lt 1 ]; then
-  echo "usage: ./bench/run.sh <benchmark> [options]   (benchmarks: query-throughput, stream-throughput, stream-fanout, idle-connections, query-auth, stream-auth; see bench/README.md)" >&2
+  echo "usage: ./bench/run.sh <benchmark> [options]   (benchmarks: query-throughput, stream-throughput, stream-fanout, idle-connections, query-auth, stream-auth, analytics; see bench/README.md)" >&2
   exit 64
 fi
 dotnet build src/Graph/LlmPlatform.Graph.csproj -c Release -nologo -v quiet

@@ -1,3 +1,4 @@
+using LlmPlatform.Bench.Analytics;
 using LlmPlatform.Bench.Baseline;
 using LlmPlatform.Bench.Cli;
 using LlmPlatform.Bench.IdleConnections;
@@ -23,6 +24,7 @@ const string Usage = """
       run stream-fanout [--connections 1000] [--tokens 200] [--delay 20ms] [--rounds 3] [--warmup-runs 3] [common options]
       run stream-instances [stream-fanout's options] [--stream-tokens 10000] [--repetitions 20] [--warmup-repetitions 20] [common options]
       run idle-connections [--connections 1000] [--settle 8s] [--readings 3] [--warmup-connections 100] [common options]
+      run analytics [--events 1000000] [--days 35] [--repetitions 20] [--warmup 3] [common options]   (needs PostgreSQL installed)
           common options: [--pin auto|split|none] [--results <file.md>] [--graphql-dll <path>] [--server-env K=V]... [--graphql-env K=V]...
       baseline-server --urls http://127.0.0.1:PORT --sqlite <path>   (POST /personas, and the bare WebSocket stream at /ws?delayMs=N)
       seed --sqlite <path>                  (the benchmark's database and token certificates, to run the servers by hand, e.g. to profile;
@@ -48,6 +50,7 @@ try
         "run" when arguments.Positional is [StreamFanoutBenchmark.Name] => await StreamFanoutBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [StreamInstancesBenchmark.Name] => await StreamInstancesBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [IdleConnectionsBenchmark.Name] => await IdleConnectionsBenchmark.RunAsync(arguments),
+        "run" when arguments.Positional is [AnalyticsBenchmark.Name] => await AnalyticsBenchmark.RunAsync(arguments),
         "baseline-server" => await BaselineServer.RunAsync(arguments),
         "load" => await LoadCommand.RunAsync(arguments),
         "stream-client" => await StreamClientCommand.RunAsync(arguments),
