@@ -113,7 +113,8 @@ public static partial class AnalyticsBenchmark
                 plans[source] = await ExplainAsync(database, sql, from, to, cancellationToken);
             var report = AnalyticsReport.Write(new AnalyticsReport.Result(
                 machine, command, load, settings.Events, settings.Days, rollups, seconds, from, to, answers["RAW"].Count, check,
-                times, statements, plans, await ServerVersionAsync(database, cancellationToken)));
+                times, statements, plans, await ServerVersionAsync(database, cancellationToken)),
+                File.Exists(settings.Servers.ResultsFile) ? await File.ReadAllTextAsync(settings.Servers.ResultsFile, cancellationToken) : null);
             await Orchestration.WriteReportAsync(settings.Servers.ResultsFile, report, cancellationToken);
             return 0;
         }

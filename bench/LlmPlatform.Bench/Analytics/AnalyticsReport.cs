@@ -29,7 +29,8 @@ public static class AnalyticsReport
         IReadOnlyDictionary<string, string> Plans,
         string PostgresVersion);
 
-    public static string Write(Result r)
+    /// <summary>The report of <paramref name="r"/>, then the last run of <paramref name="previousReport"/> (if any), headings one level down.</summary>
+    public static string Write(Result r, string? previousReport)
     {
         ArgumentNullException.ThrowIfNull(r);
         var text = new StringBuilder();
@@ -82,8 +83,17 @@ public static class AnalyticsReport
         }
         text.AppendLine("## What the plans say");
         text.AppendLine();
-        text.AppendLine("(filled in by hand after the run; see below)");
+        text.AppendLine("(filled in by hand after the run)");
         text.AppendLine();
+        if (previousReport is { Length: > 0 })
+        {
+            var end = previousReport.IndexOf(Previous, StringComparison.Ordinal);
+            var last = end < 0 ? previousReport : previousReport[..end];
+            text.AppendLine(Previous);
+            text.AppendLine();
+            foreach (var line in last.TrimEnd().Split('\n'))
+                text.AppendLine(line.StartsWith('#') ? "##" + line : line);
+        }
         return text.ToString();
     }
 
