@@ -78,6 +78,8 @@ public abstract class PlatformDbContext(DbContextOptions options)
             usage.HasIndex(u => u.GenerationId).IsUnique();
             usage.HasIndex(u => new { u.UserId, u.CreatedAt });
             usage.HasIndex(u => new { u.Provider, u.Model, u.CreatedAt });
+            // Time ranges alone: the rollup job's hour, the usage query's hours not rolled up, retention.
+            usage.HasIndex(u => u.CreatedAt);
         });
 
         builder.Entity<Generation>(generation =>

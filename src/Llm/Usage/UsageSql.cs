@@ -81,9 +81,18 @@ internal abstract class UsageSql
         var sql = new StringBuilder();
         sql.Append("WITH f AS (SELECT ").Append(KeyExpressions()).Append(summed)
             .Append(" FROM ").Append(Source(RollupRows)).Append(" WHERE ").Append(Filters(hours.From, hours.To));
-        sql.Append(" UNION ALL SELECT ").Append(KeyExpressions()).Append(UsageRollupColumns.OfOneEvent())
-            .Append(" FROM ").Append(Source("\"UsageEvents\"")).Append(" WHERE ").Append(Filters(Query.From, Query.To))
-            .Append(" AND (\"CreatedAt\" < ").Append(Parameter(hours.From)).Append(" OR \"CreatedAt\" >= ").Append(Parameter(hours.To)).Append("))");
+        // The raw rows of the range's parts outside the rolled-up hours, each a range an index on CreatedAt can seek;
+        // none at all when the rollups cover the whole range.
+        var rawParts = new List<string>();
+        if (Query.From < hours.From)
+            rawParts.Add($"(\"CreatedAt\" >= {Parameter(Query.From!.Value)} AND \"CreatedAt\" < {Parameter(hours.From)})");
+        if (hours.To < Query.To)
+            rawParts.Add($"(\"CreatedAt\" >= {Parameter(hours.To)} AND \"CreatedAt\" < {Parameter(Query.To!.Value)})");
+        if (rawParts.Count > 0)
+            sql.Append(" UNION ALL SELECT ").Append(KeyExpressions()).Append(UsageRollupColumns.OfOneEvent())
+                .Append(" FROM ").Append(Source("\"UsageEvents\"")).Append(" WHERE ").Append(Filters(null, null))
+                .Append(" AND (").Append(string.Join(" OR ", rawParts)).Append(')');
+        sql.Append(')');
         sql.Append(" SELECT ").Append(KeyColumnsOrNull(keys));
         foreach (var column in new[] { "Requests", "Succeeded", "Failed", "Cancelled", "Cached", "PromptTokens", "CompletionTokens" })
             sql.Append(Sum(Quote(column))).Append(" AS ").Append(Quote(column)).Append(", ");

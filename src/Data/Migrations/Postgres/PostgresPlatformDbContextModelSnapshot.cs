@@ -511,6 +511,8 @@ namespace LlmPlatform.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("GenerationId")
                         .IsUnique();
 

@@ -504,6 +504,8 @@ namespace LlmPlatform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("GenerationId")
                         .IsUnique();
 
