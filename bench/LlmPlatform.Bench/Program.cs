@@ -1,3 +1,4 @@
+using LlmPlatform.Bench.Analytics;
 using LlmPlatform.Bench.Baseline;
 using LlmPlatform.Bench.Cli;
 using LlmPlatform.Bench.IdleConnections;
@@ -27,6 +28,7 @@ const string Usage = """
       run stream-instances [stream-fanout's options] [--stream-tokens 10000] [--repetitions 20] [--warmup-repetitions 20] [common options]
       run time-to-first-token [--concurrency 100] [--waves 10] [--rounds 3] [--warmup-waves 20] [--max-tokens 16] [common options]
       run idle-connections [--connections 1000] [--settle 8s] [--readings 3] [--warmup-connections 100] [common options]
+      run analytics [--events 1000000] [--days 35] [--repetitions 20] [--warmup 3] [common options]   (needs PostgreSQL installed)
           common options: [--pin auto|split|none] [--results <file.md>] [--graphql-dll <path>] [--server-env K=V]... [--graphql-env K=V]...
       baseline-server --urls http://127.0.0.1:PORT --sqlite <path>   (POST /personas, and the bare WebSocket stream at /ws?delayMs=N)
       stub-provider --urls http://127.0.0.1:PORT   (an OpenAI-compatible provider answering its first token at once: POST /v1/chat/completions)
@@ -56,6 +58,7 @@ try
         "run" when arguments.Positional is [StreamInstancesBenchmark.Name] => await StreamInstancesBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [TimeToFirstTokenBenchmark.Name] => await TimeToFirstTokenBenchmark.RunAsync(arguments),
         "run" when arguments.Positional is [IdleConnectionsBenchmark.Name] => await IdleConnectionsBenchmark.RunAsync(arguments),
+        "run" when arguments.Positional is [AnalyticsBenchmark.Name] => await AnalyticsBenchmark.RunAsync(arguments),
         "baseline-server" => await BaselineServer.RunAsync(arguments),
         "stub-provider" => await StubProvider.RunAsync(arguments),
         "load" => await LoadCommand.RunAsync(arguments),

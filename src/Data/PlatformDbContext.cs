@@ -79,6 +79,8 @@ public abstract class PlatformDbContext(DbContextOptions options)
             usage.HasIndex(u => u.GenerationId).IsUnique();
             usage.HasIndex(u => new { u.UserId, u.CreatedAt });
             usage.HasIndex(u => new { u.Provider, u.Model, u.CreatedAt });
+            // Time ranges alone: the rollup job's hour, the usage query's hours not rolled up, retention.
+            usage.HasIndex(u => u.CreatedAt);
         });
 
         builder.Entity<Generation>(generation =>
@@ -99,6 +101,12 @@ public abstract class PlatformDbContext(DbContextOptions options)
             rollup.Property(r => r.Provider).HasMaxLength(Persona.ProviderMaxLength);
             rollup.Property(r => r.Model).HasMaxLength(Persona.ModelMaxLength);
             rollup.Property(r => r.Cost).HasPrecision(18, 8);
+            // The histograms are columns the entity does not carry: only SQL writes and reads them (UsageRollupJob, UsageSql).
+            for (var bucket = 0; bucket < UsageHistogram.BucketCount; bucket++)
+            {
+                rollup.Property<int>(UsageHistogram.LatencyColumn(bucket));
+                rollup.Property<int>(UsageHistogram.TimeToFirstTokenColumn(bucket));
+            }
             rollup.HasIndex(r => new { r.HourStart, r.UserId });
             rollup.HasIndex(r => new { r.UserId, r.HourStart });
         });

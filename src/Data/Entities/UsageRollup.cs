@@ -2,7 +2,8 @@ namespace LlmPlatform.Data.Entities;
 
 /// <summary>
 /// The usage of one hour (UTC), per user, provider, model and persona, summed from <see cref="UsageEvent"/> rows by the
-/// background worker, so that long ranges are read from a few rows instead of every generation's.
+/// background worker, so that long ranges are read from a few rows instead of every generation's. Its latency and time-to-first-token
+/// histograms are shadow columns (<see cref="UsageHistogram"/>).
 /// </summary>
 public sealed class UsageRollup
 {

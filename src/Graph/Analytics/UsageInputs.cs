@@ -1,4 +1,5 @@
 using GraphQL.Types;
+using LlmPlatform.Llm.Usage;
 
 namespace LlmPlatform.Graph.Analytics;
 
@@ -10,7 +11,8 @@ public sealed record UsageFilterInput(
     IReadOnlyList<string>? Providers,
     IReadOnlyList<string>? Models,
     IReadOnlyList<string>? PersonaIds,
-    IReadOnlyList<string>? UserIds);
+    IReadOnlyList<string>? UserIds,
+    UsageSource? Source);
 
 public sealed class UsageFilterInputGraphType : InputObjectGraphType<UsageFilterInput>
 {
@@ -25,6 +27,8 @@ public sealed class UsageFilterInputGraphType : InputObjectGraphType<UsageFilter
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("models").Description("Only these models.");
         Field<ListGraphType<NonNullGraphType<IdGraphType>>>("personaIds").Description("Only the usage of these personas.");
         Field<ListGraphType<NonNullGraphType<IdGraphType>>>("userIds").Description("Admins: only these users' usage. Others always see their own alone.");
+        Field<UsageSourceGraphType>("source").DefaultValue(UsageSource.Auto)
+            .Description("Raw rows or hourly rollups. Counts, tokens, cost and shares are exact either way; percentiles from rollups are estimates.");
     }
 }
 

@@ -21,6 +21,7 @@ public sealed class UsageReader(UsageAggregator aggregator, CurrentUser user)
             Models = filter.Models,
             PersonaIds = Ids(filter.PersonaIds, PersonaGraphType.TypeName, "personaIds"),
             UserIds = Ids(filter.UserIds, UserGraphType.TypeName, "userIds"),
+            Source = filter.Source ?? UsageSource.Auto,
         };
         return AggregateAsync(query, cancellationToken);
     }

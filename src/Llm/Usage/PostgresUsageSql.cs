@@ -4,7 +4,7 @@ namespace LlmPlatform.Llm.Usage;
 /// PostgreSQL: local times with <c>AT TIME ZONE</c> (its own IANA database, exact across DST changes), percentiles
 /// with <c>percentile_cont</c>.
 /// </summary>
-internal sealed class PostgresUsageSql(UsageQuery query) : UsageSql(query)
+internal sealed class PostgresUsageSql(UsageQuery query, (DateTime From, DateTime To)? rolledUp) : UsageSql(query, rolledUp)
 {
     private string? _zone;
 
@@ -27,4 +27,6 @@ internal sealed class PostgresUsageSql(UsageQuery query) : UsageSql(query)
     protected override string Sum(string column) => $"CAST(COALESCE(SUM({column}), 0) AS bigint)";
 
     protected override string SumCost() => "COALESCE(SUM(\"Cost\"), 0)";
+
+    protected override string JoinWithCommas(IReadOnlyList<string> expressions) => $"concat_ws(',', {string.Join(", ", expressions)})";
 }

@@ -9,11 +9,11 @@ namespace LlmPlatform.Llm.Usage;
 /// rank each group's rows with window functions and interpolate between the two neighbouring ranks, as
 /// <c>percentile_cont</c> does: position p·(n−1), the row below it plus the fraction of the step to the row above.
 /// </summary>
-internal sealed class SqliteUsageSql(UsageQuery query) : UsageSql(query)
+internal sealed class SqliteUsageSql(UsageQuery query, (DateTime From, DateTime To)? rolledUp) : UsageSql(query, rolledUp)
 {
     private const string Shift = "(\"OffsetMinutes\" || ' minutes')";
 
-    protected override string Source()
+    protected override string Source(string rows)
     {
         var offset = new StringBuilder();
         // Without both ends of the range there are no spans to compute: the aggregator allows that in UTC alone.
@@ -29,7 +29,7 @@ internal sealed class SqliteUsageSql(UsageQuery query) : UsageSql(query)
                 offset.Append(" WHEN \"CreatedAt\" < ").Append(Parameter(spans[i].StartUtc)).Append(" THEN ").Append(Minutes(spans[i - 1].Offset));
             offset.Append(" ELSE ").Append(Minutes(spans[^1].Offset)).Append(" END");
         }
-        return $"(SELECT *, {offset} AS \"OffsetMinutes\" FROM \"UsageEvents\") AS u";
+        return $"(SELECT *, {offset} AS \"OffsetMinutes\" FROM {rows}) AS u";
     }
 
     protected override string KeyExpression(UsageDimension dimension, string column) => column switch
@@ -74,6 +74,8 @@ internal sealed class SqliteUsageSql(UsageQuery query) : UsageSql(query)
     protected override string Sum(string column) => $"COALESCE(SUM({column}), 0)";
 
     protected override string SumCost() => "COALESCE(SUM(\"Cost\"), 0.0)";
+
+    protected override string JoinWithCommas(IReadOnlyList<string> expressions) => string.Join(" || ',' || ", expressions);
 
     // EF stores ids on SQLite as upper-case text; a Guid bound as such would be a blob and match nothing.
     protected override object Bind(object value) => value is Guid id ? id.ToString().ToUpperInvariant() : value;

@@ -10,7 +10,11 @@ namespace LlmPlatform.Llm.Usage;
 /// Answers usage queries in the database: one statement that groups the usage rows and computes the sums and the
 /// percentiles (<see cref="UsageSql"/>); only the buckets come back. Who may see what is decided here, for every caller.
 /// </summary>
-public sealed class UsageAggregator(IDbContextFactory<PlatformDbContext> contexts, IOptions<UsageQueryOptions> options)
+public sealed class UsageAggregator(
+    IDbContextFactory<PlatformDbContext> contexts,
+    IOptions<UsageQueryOptions> options,
+    IOptions<UsageRollupOptions> rollupOptions,
+    TimeProvider clock)
 {
     private const string LocalHourFormat = "yyyy-MM-dd HH:mm:ss";
     private const string LocalDateFormat = "yyyy-MM-dd";
@@ -26,7 +30,8 @@ public sealed class UsageAggregator(IDbContextFactory<PlatformDbContext> context
         var limits = options.Value;
         CheckRange(query, limits);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        UsageSql sql = db.Database.IsNpgsql() ? new PostgresUsageSql(query) : new SqliteUsageSql(query);
+        var rolledUp = await RolledUpHoursAsync(db, query, cancellationToken);
+        UsageSql sql = db.Database.IsNpgsql() ? new PostgresUsageSql(query, rolledUp) : new SqliteUsageSql(query, rolledUp);
         // One more than allowed, to tell "exactly the limit" from "beyond it" without counting first.
         var text = sql.Build(limits.MaxBuckets + 1);
         var rows = await db.Database.SqlQueryRaw<UsageSqlRow>(text, [.. sql.Parameters]).ToListAsync(cancellationToken);
@@ -34,6 +39,44 @@ public sealed class UsageAggregator(IDbContextFactory<PlatformDbContext> context
             throw TooManyBuckets(limits.MaxBuckets);
         return [.. rows.Where(r => r.Requests > 0).Select(r => ToBucket(r, query.TimeZone))];
     }
+
+    /// <summary>
+    /// The whole hours of the range to read from rollups: those the job has rolled up and will not recompute (older than
+    /// <see cref="UsageRollupOptions.RecomputeHours"/>). Null to read raw rows alone: asked to, or rollups cannot answer
+    /// the query exactly (then <see cref="UsageSource.Rollups"/> is refused), or, for <see cref="UsageSource.Auto"/>, they
+    /// hold none of its hours.
+    /// </summary>
+    private async Task<(DateTime From, DateTime To)?> RolledUpHoursAsync(PlatformDbContext db, UsageQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Source == UsageSource.Raw)
+            return null;
+        if (WhyNotFromRollups(query) is { } reason)
+            return query.Source == UsageSource.Rollups ? throw new UsageQueryException(UsageQueryException.RollupsNotApplicable, reason) : null;
+        var from = CeilingHour(query.From!.Value);
+        var lastRolled = await db.UsageRollups.MaxAsync(r => (DateTime?)r.HourStart, cancellationToken);
+        var final = FloorHour(clock.GetUtcNow().UtcDateTime).AddHours(-rollupOptions.Value.RecomputeHours);
+        var to = new[] { FloorHour(query.To!.Value), lastRolled ?? from, final }.Min();
+        if (to > from)
+            return (from, to);
+        return query.Source == UsageSource.Rollups ? (from, from) : null;
+    }
+
+    /// <summary>Why hourly rollups cannot give this query's buckets exactly, or null when they can.</summary>
+    private static string? WhyNotFromRollups(UsageQuery query)
+    {
+        if (query.From is not { } from || query.To is not { } to)
+            return "Rollups answer queries over a range with both ends.";
+        if (query.Groups(UsageDimension.Conversation) || query.ConversationIds is not null)
+            return "Rollups do not keep conversations.";
+        // An hourly rollup lies in one local hour only if the zone's offset is whole hours and changes on the hour.
+        if (UtcOffsetRanges.Of(query.TimeZone, from, to).Any(span => span.Offset.Minutes != 0 || (span.StartUtc > from && span.StartUtc != FloorHour(span.StartUtc))))
+            return $"Hourly rollups cannot be cut into the local hours of {query.TimeZone.Id}, whose UTC offset is not a whole number of hours.";
+        return null;
+    }
+
+    private static DateTime FloorHour(DateTime utc) => new(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);
+
+    private static DateTime CeilingHour(DateTime utc) => FloorHour(utc) == utc ? utc : FloorHour(utc).AddHours(1);
 
     private static UsageQuery Restrict(UsageQuery query, Viewer viewer)
     {
@@ -77,7 +120,7 @@ public sealed class UsageAggregator(IDbContextFactory<PlatformDbContext> context
     private static UsageQueryException TooManyBuckets(int max) =>
         new(UsageQueryException.TooManyBuckets, $"The query would return more than {max} buckets: shorten the range, or group by less.");
 
-    private static UsageBucket ToBucket(UsageSqlRow row, TimeZoneInfo zone) => new(
+    private static UsageBucket ToExactBucket(UsageSqlRow row, TimeZoneInfo zone) => new(
         new UsageBucketKey(
             row.HourLocal is { } hour
                 ? new DateTimeOffset(Parse(hour, LocalHourFormat), TimeSpan.FromMinutes(row.HourOffset ?? 0))
@@ -87,6 +130,23 @@ public sealed class UsageAggregator(IDbContextFactory<PlatformDbContext> context
             row.Provider, row.Model, row.PersonaId, row.UserId, row.ConversationId),
         row.Requests, row.Succeeded, row.Failed, row.Cancelled, row.Cached, row.PromptTokens, row.CompletionTokens, row.Cost,
         row.LatencyP50, row.LatencyP95, row.LatencyP99, row.TtftP50, row.TtftP95);
+
+    private static UsageBucket ToBucket(UsageSqlRow row, TimeZoneInfo zone)
+    {
+        var bucket = ToExactBucket(row, zone);
+        if (UsageHistogramPercentile.Parse(row.LatencyHistogram) is not { } latency)
+            return bucket;
+        var ttft = UsageHistogramPercentile.Parse(row.TtftHistogram);
+        return bucket with
+        {
+            LatencyP50Ms = UsageHistogramPercentile.Estimate(latency, 0.5),
+            LatencyP95Ms = UsageHistogramPercentile.Estimate(latency, 0.95),
+            LatencyP99Ms = UsageHistogramPercentile.Estimate(latency, 0.99),
+            TimeToFirstTokenP50Ms = UsageHistogramPercentile.Estimate(ttft, 0.5),
+            TimeToFirstTokenP95Ms = UsageHistogramPercentile.Estimate(ttft, 0.95),
+            PercentilesEstimated = true,
+        };
+    }
 
     private static DateTime Parse(string text, string format) =>
         DateTime.ParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None);

@@ -2,7 +2,9 @@ namespace LlmPlatform.Llm.Usage;
 
 /// <summary>
 /// The usage of one group: its keys (null for a dimension not grouped by) and its sums and percentiles. Percentiles
-/// interpolate between neighbouring rows like PostgreSQL's <c>percentile_cont</c>; null when no row had a value.
+/// interpolate between neighbouring rows like PostgreSQL's <c>percentile_cont</c>; null when no row had a value. When
+/// <see cref="PercentilesEstimated"/>, some hours came from rollups and the percentiles are estimates from histograms
+/// (<see cref="UsageHistogramPercentile"/>); the counts and sums are exact either way.
 /// </summary>
 public sealed record UsageBucket(
     UsageBucketKey Key,
@@ -18,7 +20,8 @@ public sealed record UsageBucket(
     double? LatencyP95Ms,
     double? LatencyP99Ms,
     double? TimeToFirstTokenP50Ms,
-    double? TimeToFirstTokenP95Ms)
+    double? TimeToFirstTokenP95Ms,
+    bool PercentilesEstimated = false)
 {
     /// <summary>Failed requests over all requests; cancelled ones are the caller's choice, not errors.</summary>
     public double ErrorRate => Requests == 0 ? 0 : (double)Failed / Requests;

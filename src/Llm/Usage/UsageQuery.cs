@@ -11,6 +11,7 @@ public sealed record UsageQuery(DateTime? From, DateTime? To, TimeZoneInfo TimeZ
     public IReadOnlyList<Guid>? PersonaIds { get; init; }
     public IReadOnlyList<Guid>? UserIds { get; init; }
     public IReadOnlyList<Guid>? ConversationIds { get; init; }
+    public UsageSource Source { get; init; }
 
     public bool Groups(UsageDimension dimension) => GroupBy.Contains(dimension);
 }

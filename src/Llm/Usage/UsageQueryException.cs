@@ -7,6 +7,7 @@ public sealed class UsageQueryException(string code, string message) : Exception
     public const string RangeTooLong = "USAGE_RANGE_TOO_LONG";
     public const string InvalidRange = "INVALID_USAGE_RANGE";
     public const string Forbidden = "FORBIDDEN";
+    public const string RollupsNotApplicable = "ROLLUPS_NOT_APPLICABLE";
 
     public string Code { get; } = code;
 }

@@ -8,7 +8,8 @@ namespace LlmPlatform.Llm.Usage;
 
 /// <summary>
 /// Sums <see cref="UsageEvent"/> rows into hourly <see cref="UsageRollup"/> rows, per user, provider, model and persona,
-/// in the database (one GROUP BY per hour; only the sums come back). Each hour is replaced whole in one transaction,
+/// in the database (one INSERT … SELECT … GROUP BY per hour, with the latency and time-to-first-token histograms;
+/// nothing comes back). Each hour is replaced whole in one transaction,
 /// so running again, or on another leader, gives the same rows. Runs on the leader only.
 /// </summary>
 public sealed class UsageRollupJob(IDbContextFactory<PlatformDbContext> contexts, TimeProvider clock, IOptions<UsageRollupOptions> options) : IWorkerJob
@@ -32,7 +33,7 @@ public sealed class UsageRollupJob(IDbContextFactory<PlatformDbContext> contexts
             await RollUpAsync(db, hour, cancellationToken);
     }
 
-    /// <summary>Replaces one hour's rollups with the sums of its usage events.</summary>
+    /// <summary>Replaces one hour's rollups with the sums of its usage events, computed by the database.</summary>
     public static async Task RollUpAsync(PlatformDbContext db, DateTime hourStart, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -42,33 +43,22 @@ public sealed class UsageRollupJob(IDbContextFactory<PlatformDbContext> contexts
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.UsageRollups.Where(r => r.HourStart == hourStart).ExecuteDeleteAsync(cancellationToken);
-            var sums = await db.UsageEvents.AsNoTracking()
-                .Where(u => u.CreatedAt >= hourStart && u.CreatedAt < hourEnd)
-                .GroupBy(u => new { u.UserId, u.Provider, u.Model, u.PersonaId })
-                .Select(g => new UsageRollup
-                {
-                    HourStart = hourStart,
-                    UserId = g.Key.UserId,
-                    Provider = g.Key.Provider,
-                    Model = g.Key.Model,
-                    PersonaId = g.Key.PersonaId,
-                    Requests = g.Count(),
-                    Succeeded = g.Count(u => u.Status == GenerationStatus.Completed),
-                    Failed = g.Count(u => u.Status == GenerationStatus.Failed),
-                    Cancelled = g.Count(u => u.Status == GenerationStatus.Cancelled),
-                    Cached = g.Count(u => u.Cached),
-                    PromptTokens = g.Sum(u => (long)u.PromptTokens),
-                    CompletionTokens = g.Sum(u => (long)u.CompletionTokens),
-                    Cost = g.Sum(u => u.Cost),
-                    LatencyMsSum = g.Sum(u => (long)u.LatencyMs),
-                    TimeToFirstTokenMsSum = g.Sum(u => (long)(u.TimeToFirstTokenMs ?? 0)),
-                    TimeToFirstTokenCount = g.Count(u => u.TimeToFirstTokenMs != null),
-                })
-                .ToListAsync(cancellationToken);
-            db.UsageRollups.AddRange(sums);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(InsertSums, [hourStart, hourEnd], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
+    }
+
+    private static readonly string InsertSums = BuildInsertSums();
+
+    private static string BuildInsertSums()
+    {
+        const string keys = "\"UserId\", \"Provider\", \"Model\", \"PersonaId\"";
+        var summed = string.Join(", ", UsageRollupColumns.Summed.Select(c => "\"" + c + "\""));
+        var sums = string.Join(", ", UsageRollupColumns.Summed.Select(c => "SUM(\"" + c + "\")"));
+        return $"INSERT INTO \"UsageRollups\" (\"HourStart\", {keys}, {summed}, \"LatencyMsSum\", \"TimeToFirstTokenMsSum\", \"TimeToFirstTokenCount\") " +
+            $"SELECT {{0}}, {keys}, {sums}, SUM(\"LatencyMs\"), COALESCE(SUM(\"TimeToFirstTokenMs\"), 0), COUNT(\"TimeToFirstTokenMs\") " +
+            $"FROM (SELECT {keys}, \"LatencyMs\", \"TimeToFirstTokenMs\", {UsageRollupColumns.OfOneEvent()} FROM \"UsageEvents\" " +
+            $"WHERE \"CreatedAt\" >= {{0}} AND \"CreatedAt\" < {{1}}) AS e GROUP BY {keys}";
     }
 
     private static DateTime Hour(DateTime utc) => new(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, DateTimeKind.Utc);

@@ -30,4 +30,10 @@ internal sealed class UsageSqlRow
     public double? LatencyP99 { get; set; }
     public double? TtftP50 { get; set; }
     public double? TtftP95 { get; set; }
+
+    /// <summary>From rollups: the summed latency histogram, <c>n0,n1,…</c> (see <see cref="LlmPlatform.Data.Entities.UsageHistogram"/>).</summary>
+    public string? LatencyHistogram { get; set; }
+
+    /// <summary>From rollups: the summed time-to-first-token histogram.</summary>
+    public string? TtftHistogram { get; set; }
 }

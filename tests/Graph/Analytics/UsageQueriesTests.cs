@@ -79,6 +79,20 @@ public sealed class UsageQueriesTests
         Assert.Equal(code, result["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Usage_FromRollupsInAZoneOffByHalfAnHour_IsATypedError()
+    {
+        await using var servers = await TestServers.Sqlite().StartAsync();
+        var from = new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc);
+        var result = await servers[0].PostGraphQLAsync(Usage, new
+        {
+            filter = new { from, to = from.AddDays(2), timeZone = "Asia/Kolkata", source = "ROLLUPS" },
+            groupBy = new[] { "DAY" },
+        });
+        Assert.Equal("ROLLUPS_NOT_APPLICABLE", result["errors"]![0]!["extensions"]!["code"]!.GetValue<string>());
+        Assert.Null(result["data"]);
+    }
+
     private static object Variables(string zone, string[] groupBy, string[]? userIds = null) => new
     {
         filter = new { from = UsageSeed.From, to = UsageSeed.To, timeZone = zone, userIds },

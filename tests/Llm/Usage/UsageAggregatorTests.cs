@@ -99,7 +99,7 @@ public sealed class UsageAggregatorTests
     }
 
     private static UsageAggregator Aggregator(UsageDatabaseHost host, int maxBuckets = 100_000) =>
-        new(host.Contexts, Options.Create(new UsageQueryOptions { MaxBuckets = maxBuckets }));
+        new(host.Contexts, Options.Create(new UsageQueryOptions { MaxBuckets = maxBuckets }), Options.Create(new UsageRollupOptions()), TimeProvider.System);
 
     private static void AssertSame(IReadOnlyList<UsageBucket> expected, IReadOnlyList<UsageBucket> actual, string what)
     {

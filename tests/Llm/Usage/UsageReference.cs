@@ -11,14 +11,7 @@ public static class UsageReference
 {
     public static List<UsageBucket> Aggregate(IEnumerable<UsageEvent> events, UsageQuery query) =>
     [
-        .. events
-            .Where(u => (query.From is not { } from || u.CreatedAt >= from) && (query.To is not { } to || u.CreatedAt < to))
-            .Where(u => query.Providers is null || query.Providers.Contains(u.Provider))
-            .Where(u => query.Models is null || query.Models.Contains(u.Model))
-            .Where(u => query.PersonaIds is null || (u.PersonaId is { } p && query.PersonaIds.Contains(p)))
-            .Where(u => query.UserIds is null || query.UserIds.Contains(u.UserId))
-            .Where(u => query.ConversationIds is null || (u.ConversationId is { } c && query.ConversationIds.Contains(c)))
-            .GroupBy(u => KeyOf(u, query))
+        .. Rows(events, query)
             .Select(g => new UsageBucket(g.Key, g.Count(),
                 g.Count(u => u.Status == GenerationStatus.Completed), g.Count(u => u.Status == GenerationStatus.Failed),
                 g.Count(u => u.Status == GenerationStatus.Cancelled), g.Count(u => u.Cached),
@@ -28,6 +21,16 @@ public static class UsageReference
                 PercentileCont([.. g.Where(u => u.TimeToFirstTokenMs is not null).Select(u => (double)u.TimeToFirstTokenMs!.Value)], 0.5),
                 PercentileCont([.. g.Where(u => u.TimeToFirstTokenMs is not null).Select(u => (double)u.TimeToFirstTokenMs!.Value)], 0.95))),
     ];
+
+    /// <summary>The rows of each bucket of <paramref name="query"/>.</summary>
+    public static IEnumerable<IGrouping<UsageBucketKey, UsageEvent>> Rows(IEnumerable<UsageEvent> events, UsageQuery query) => events
+        .Where(u => (query.From is not { } from || u.CreatedAt >= from) && (query.To is not { } to || u.CreatedAt < to))
+        .Where(u => query.Providers is null || query.Providers.Contains(u.Provider))
+        .Where(u => query.Models is null || query.Models.Contains(u.Model))
+        .Where(u => query.PersonaIds is null || (u.PersonaId is { } p && query.PersonaIds.Contains(p)))
+        .Where(u => query.UserIds is null || query.UserIds.Contains(u.UserId))
+        .Where(u => query.ConversationIds is null || (u.ConversationId is { } c && query.ConversationIds.Contains(c)))
+        .GroupBy(u => KeyOf(u, query));
 
     /// <summary>PostgreSQL's <c>percentile_cont</c>: the value at position p·(n−1) of the sorted values, interpolated.</summary>
     public static double? PercentileCont(double[] values, double fraction)
