@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace LlmPlatform.Data;
 
@@ -22,6 +23,8 @@ public abstract class PlatformDbContext(DbContextOptions options)
     public DbSet<ProviderKey> ProviderKeys => Set<ProviderKey>();
     public DbSet<Generation> Generations => Set<Generation>();
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+
+    public DbSet<UsageModelRollup> UsageModelRollups => Set<UsageModelRollup>();
 
     /// <summary>Data Protection's key ring, kept here so that every instance protects and unprotects alike.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -98,17 +101,15 @@ public abstract class PlatformDbContext(DbContextOptions options)
 
         builder.Entity<UsageRollup>(rollup =>
         {
-            rollup.Property(r => r.Provider).HasMaxLength(Persona.ProviderMaxLength);
-            rollup.Property(r => r.Model).HasMaxLength(Persona.ModelMaxLength);
-            rollup.Property(r => r.Cost).HasPrecision(18, 8);
-            // The histograms are columns the entity does not carry: only SQL writes and reads them (UsageRollupJob, UsageSql).
-            for (var bucket = 0; bucket < UsageHistogram.BucketCount; bucket++)
-            {
-                rollup.Property<int>(UsageHistogram.LatencyColumn(bucket));
-                rollup.Property<int>(UsageHistogram.TimeToFirstTokenColumn(bucket));
-            }
+            ConfigureRollupSums(rollup);
             rollup.HasIndex(r => new { r.HourStart, r.UserId });
             rollup.HasIndex(r => new { r.UserId, r.HourStart });
+        });
+
+        builder.Entity<UsageModelRollup>(rollup =>
+        {
+            ConfigureRollupSums(rollup);
+            rollup.HasIndex(r => r.HourStart);
         });
 
         builder.Entity<AnalyticsEvent>(analytics =>
@@ -131,5 +132,19 @@ public abstract class PlatformDbContext(DbContextOptions options)
 
         builder.Entity<PlatformUser>().HasData(LocalUser.Entity);
         builder.Entity<IdentityRole<Guid>>().HasData(PlatformRoles.Entities);
+    }
+
+    private static void ConfigureRollupSums<TRollup>(EntityTypeBuilder<TRollup> rollup)
+        where TRollup : UsageRollupSums
+    {
+        rollup.Property(r => r.Provider).HasMaxLength(Persona.ProviderMaxLength);
+        rollup.Property(r => r.Model).HasMaxLength(Persona.ModelMaxLength);
+        rollup.Property(r => r.Cost).HasPrecision(18, 8);
+        // The histograms are columns the entity does not carry: only SQL writes and reads them (UsageRollupJob, UsageSql).
+        for (var bucket = 0; bucket < UsageHistogram.BucketCount; bucket++)
+        {
+            rollup.Property<int>(UsageHistogram.LatencyColumn(bucket));
+            rollup.Property<int>(UsageHistogram.TimeToFirstTokenColumn(bucket));
+        }
     }
 }

@@ -19,6 +19,7 @@ public static class AnalyticsReport
         int Events,
         int Days,
         long Rollups,
+        long ModelRollups,
         double RollupSeconds,
         DateTime From,
         DateTime To,
@@ -50,7 +51,7 @@ public static class AnalyticsReport
         text.AppendLine();
         text.AppendLine(i, $"- A throwaway PostgreSQL (`initdb`, `fsync=off`, defaults otherwise); the app (`src/Graph`, Release, Production) migrates it.");
         text.AppendLine(i, $"- {r.Events:N0} usage rows written with Npgsql's binary COPY (`Analytics/UsageEventsCopy.cs`), evenly over the {r.Days} days up to the last whole hour: 50 users, each using two of six models (three providers) and two of twenty personas or none; every status, a sixth without a first token. `VACUUM ANALYZE` after.");
-        text.AppendLine(i, $"- Rollups: the app's own `UsageRollupJob` (its SQL, on its worker, `Worker:UsageRollups:Interval=2s`, `MaxHoursPerRun=100000`) rolled every hour up: {r.Rollups:N0} rollup rows (one per hour, user, model and persona), in {r.RollupSeconds:0} s. Then the app was restarted with default settings and `Options={AnalyticsBenchmark.JitOff}` in its connection string (PostgreSQL's JIT off, as the README advises).");
+        text.AppendLine(i, $"- Rollups: the app's own `UsageRollupJob` (its SQL, on its worker, `Worker:UsageRollups:Interval=2s`, `MaxHoursPerRun=100000`) rolled every hour up: {r.Rollups:N0} rollup rows (one per hour, user, model and persona) and {r.ModelRollups:N0} per-model rollup rows (one per hour and model, which this query reads), in {r.RollupSeconds:0} s. Then the app was restarted with default settings and `Options={AnalyticsBenchmark.JitOff}` in its connection string (PostgreSQL's JIT off, as the README advises).");
         text.AppendLine(i, $"- The query, as an admin over GraphQL (`POST /graphql`, bearer token), {r.From:yyyy-MM-dd HH:mm}Z to {r.To:yyyy-MM-dd HH:mm}Z (30 local days in `Europe/Berlin`), `groupBy: [DAY, MODEL]`, every count, sum, cost and percentile: once with `source: RAW`, once with `source: ROLLUPS`; {r.Buckets} buckets.");
         text.AppendLine(i, $"- Warm: three requests per source first; then {r.Times["RAW"].Count} of each, alternating (RAW ROLLUPS, ROLLUPS RAW, …), each timed from sending to the whole answer read, on one keep-alive connection.");
         text.AppendLine(i, $"- Checked: {r.Check}.");

@@ -4,7 +4,7 @@ namespace LlmPlatform.Llm.Usage;
 /// PostgreSQL: local times with <c>AT TIME ZONE</c> (its own IANA database, exact across DST changes), percentiles
 /// with <c>percentile_cont</c>.
 /// </summary>
-internal sealed class PostgresUsageSql(UsageQuery query, (DateTime From, DateTime To)? rolledUp) : UsageSql(query, rolledUp)
+internal sealed class PostgresUsageSql(UsageQuery query, RolledUpHours? rolledUp) : UsageSql(query, rolledUp)
 {
     private string? _zone;
 

@@ -9,7 +9,7 @@ namespace LlmPlatform.Llm.Usage;
 /// rank each group's rows with window functions and interpolate between the two neighbouring ranks, as
 /// <c>percentile_cont</c> does: position p·(n−1), the row below it plus the fraction of the step to the row above.
 /// </summary>
-internal sealed class SqliteUsageSql(UsageQuery query, (DateTime From, DateTime To)? rolledUp) : UsageSql(query, rolledUp)
+internal sealed class SqliteUsageSql(UsageQuery query, RolledUpHours? rolledUp) : UsageSql(query, rolledUp)
 {
     private const string Shift = "(\"OffsetMinutes\" || ' minutes')";
 

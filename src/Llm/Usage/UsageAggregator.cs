@@ -41,24 +41,28 @@ public sealed class UsageAggregator(
     }
 
     /// <summary>
-    /// The whole hours of the range to read from rollups: those the job has rolled up and will not recompute (older than
+    /// The whole hours of the range to read from rollups, and the coarsest rollup level that can answer the query
+    /// (<see cref="UsageRollupLevels.For"/>): the hours that level holds and the job will not recompute (older than
     /// <see cref="UsageRollupOptions.RecomputeHours"/>). Null to read raw rows alone: asked to, or rollups cannot answer
     /// the query exactly (then <see cref="UsageSource.Rollups"/> is refused), or, for <see cref="UsageSource.Auto"/>, they
     /// hold none of its hours.
     /// </summary>
-    private async Task<(DateTime From, DateTime To)?> RolledUpHoursAsync(PlatformDbContext db, UsageQuery query, CancellationToken cancellationToken)
+    private async Task<RolledUpHours?> RolledUpHoursAsync(PlatformDbContext db, UsageQuery query, CancellationToken cancellationToken)
     {
         if (query.Source == UsageSource.Raw)
             return null;
         if (WhyNotFromRollups(query) is { } reason)
             return query.Source == UsageSource.Rollups ? throw new UsageQueryException(UsageQueryException.RollupsNotApplicable, reason) : null;
+        var level = UsageRollupLevels.For(query);
         var from = CeilingHour(query.From!.Value);
-        var lastRolled = await db.UsageRollups.MaxAsync(r => (DateTime?)r.HourStart, cancellationToken);
+        var lastRolled = level == UsageRollupLevel.PerModel
+            ? await db.UsageModelRollups.MaxAsync(r => (DateTime?)r.HourStart, cancellationToken)
+            : await db.UsageRollups.MaxAsync(r => (DateTime?)r.HourStart, cancellationToken);
         var final = FloorHour(clock.GetUtcNow().UtcDateTime).AddHours(-rollupOptions.Value.RecomputeHours);
         var to = new[] { FloorHour(query.To!.Value), lastRolled ?? from, final }.Min();
         if (to > from)
-            return (from, to);
-        return query.Source == UsageSource.Rollups ? (from, from) : null;
+            return new RolledUpHours(from, to, level);
+        return query.Source == UsageSource.Rollups ? new RolledUpHours(from, from, level) : null;
     }
 
     /// <summary>Why hourly rollups cannot give this query's buckets exactly, or null when they can.</summary>

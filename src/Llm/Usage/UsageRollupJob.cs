@@ -8,8 +8,9 @@ namespace LlmPlatform.Llm.Usage;
 
 /// <summary>
 /// Sums <see cref="UsageEvent"/> rows into hourly <see cref="UsageRollup"/> rows, per user, provider, model and persona,
-/// in the database (one INSERT … SELECT … GROUP BY per hour, with the latency and time-to-first-token histograms;
-/// nothing comes back). Each hour is replaced whole in one transaction,
+/// and those into <see cref="UsageModelRollup"/> rows per provider and model, in the database (an INSERT … SELECT …
+/// GROUP BY per hour and level, with the latency and time-to-first-token histograms; nothing comes back). Each hour of
+/// both levels is replaced whole in one transaction (a reader never sees one level hold an hour the other lacks), and
 /// so running again, or on another leader, gives the same rows. Runs on the leader only.
 /// </summary>
 public sealed class UsageRollupJob(IDbContextFactory<PlatformDbContext> contexts, TimeProvider clock, IOptions<UsageRollupOptions> options) : IWorkerJob
@@ -44,11 +45,23 @@ public sealed class UsageRollupJob(IDbContextFactory<PlatformDbContext> contexts
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.UsageRollups.Where(r => r.HourStart == hourStart).ExecuteDeleteAsync(cancellationToken);
             await db.Database.ExecuteSqlRawAsync(InsertSums, [hourStart, hourEnd], cancellationToken);
+            await db.UsageModelRollups.Where(r => r.HourStart == hourStart).ExecuteDeleteAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(InsertModelSums, [hourStart], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
     }
 
     private static readonly string InsertSums = BuildInsertSums();
+
+    private static readonly string InsertModelSums = BuildInsertModelSums();
+
+    private static string BuildInsertModelSums()
+    {
+        string[] summed = [.. UsageRollupColumns.Summed, "LatencyMsSum", "TimeToFirstTokenMsSum", "TimeToFirstTokenCount"];
+        return $"INSERT INTO \"UsageModelRollups\" (\"HourStart\", \"Provider\", \"Model\", {string.Join(", ", summed.Select(c => "\"" + c + "\""))}) " +
+            $"SELECT \"HourStart\", \"Provider\", \"Model\", {string.Join(", ", summed.Select(c => "SUM(\"" + c + "\")"))} " +
+            "FROM \"UsageRollups\" WHERE \"HourStart\" = {0} GROUP BY \"HourStart\", \"Provider\", \"Model\"";
+    }
 
     private static string BuildInsertSums()
     {

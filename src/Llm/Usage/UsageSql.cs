@@ -25,17 +25,15 @@ internal abstract class UsageSql
         (UsageDimension.Conversation, ["ConversationId"]),
     ];
 
-    private const string RollupRows = "(SELECT \"HourStart\" AS \"CreatedAt\", r.* FROM \"UsageRollups\" AS r) AS h";
-
     private readonly List<object> _parameters = [];
 
     /// <param name="query">The query, as the caller may see it.</param>
-    /// <param name="rolledUp">The hours to read from the rollups, the rest from raw rows; null to read raw rows alone.</param>
-    protected UsageSql(UsageQuery query, (DateTime From, DateTime To)? rolledUp) => (Query, RolledUp) = (query, rolledUp);
+    /// <param name="rolledUp">The hours to read from rollups and their level, the rest from raw rows; null to read raw rows alone.</param>
+    protected UsageSql(UsageQuery query, RolledUpHours? rolledUp) => (Query, RolledUp) = (query, rolledUp);
 
     protected UsageQuery Query { get; }
 
-    private (DateTime From, DateTime To)? RolledUp { get; }
+    private RolledUpHours? RolledUp { get; }
 
     public IReadOnlyList<object> Parameters => _parameters;
 
@@ -70,17 +68,18 @@ internal abstract class UsageSql
     }
 
     /// <summary>
-    /// The rollups of the hours in <paramref name="hours"/> and the raw rows of the rest of the range, each turned into
+    /// The rollups (of <paramref name="hours"/>' level) of its hours and the raw rows of the rest of the range, each turned into
     /// the same columns (a raw row counts as a rollup of itself) and summed together; percentiles come back as summed
     /// histograms, for <see cref="UsageHistogramPercentile"/> to read.
     /// </summary>
-    private string BuildFromRollups(int limit, (DateTime From, DateTime To) hours)
+    private string BuildFromRollups(int limit, RolledUpHours hours)
     {
         var keys = SelectedKeyColumns();
         var summed = string.Join(", ", UsageRollupColumns.Summed.Select(Quote));
         var sql = new StringBuilder();
+        var rollups = $"(SELECT \"HourStart\" AS \"CreatedAt\", r.* FROM {Quote(hours.Level.Table())} AS r) AS h";
         sql.Append("WITH f AS (SELECT ").Append(KeyExpressions()).Append(summed)
-            .Append(" FROM ").Append(Source(RollupRows)).Append(" WHERE ").Append(Filters(hours.From, hours.To));
+            .Append(" FROM ").Append(Source(rollups)).Append(" WHERE ").Append(Filters(hours.From, hours.To));
         // The raw rows of the range's parts outside the rolled-up hours, each a range an index on CreatedAt can seek;
         // none at all when the rollups cover the whole range.
         var rawParts = new List<string>();

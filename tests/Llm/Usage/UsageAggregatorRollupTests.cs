@@ -38,14 +38,13 @@ public sealed class UsageAggregatorRollupTests
         await host.WriteAsync(db => db.UsageEvents.AddRange(events));
         await RollUpEverythingAsync(host);
         var aggregator = Aggregator(host);
-        var final = Now.UtcDateTime.Date.AddHours(Now.Hour - new UsageRollupOptions().RecomputeHours);
 
         // Before the raw rows go: reading them alone stays exact, rollups or not.
         var raw = new UsageQuery(From, To, TimeZoneInfo.Utc, [UsageDimension.Day, UsageDimension.Model]) { Source = UsageSource.Raw };
         Assert.Equal(UsageReference.Aggregate(events, raw).Select(UsageAggregatorTests.Describe).Order(StringComparer.Ordinal),
             (await aggregator.AggregateAsync(raw, Admin, default)).Select(UsageAggregatorTests.Describe).Order(StringComparer.Ordinal));
 
-        var deleted = await host.ReadAsync(db => db.UsageEvents.Where(u => u.CreatedAt >= From.AddMinutes(30) && u.CreatedAt < final).ExecuteDeleteAsync());
+        var deleted = await DeleteRolledUpRawRowsAsync(host);
         Assert.True(deleted > events.Count / 2, $"only {deleted} raw rows were in rolled-up hours");
 
         foreach (var zone in new[] { "UTC", "Europe/Berlin", "America/New_York" }.Select(TimeZoneInfo.FindSystemTimeZoneById))
@@ -81,6 +80,66 @@ public sealed class UsageAggregatorRollupTests
             actual.Select(UsageAggregatorTests.Describe).Order(StringComparer.Ordinal));
         var refused = await Assert.ThrowsAsync<UsageQueryException>(() => aggregator.AggregateAsync(query with { Source = UsageSource.Rollups }, Admin, default));
         Assert.Equal(UsageQueryException.RollupsNotApplicable, refused.Code);
+    }
+
+    /// <summary>
+    /// Which rollup level answers is seen from the answers alone: with one level's request counts made a thousand times
+    /// too large, only queries read from the other level stay exact. A query that neither groups nor filters by user or
+    /// persona reads the per-model level; one that names a user or a persona, or a user's own query, never does.
+    /// </summary>
+    [Theory]
+    [InlineData("SQLite")]
+    [InlineData("PostgreSQL")]
+    public async Task QueriesWithoutUserOrPersona_ReadThePerModelLevel_AndThoseNamingThemNeverDo(string database)
+    {
+        await using var host = await UsageDatabaseHost.StartAsync(database);
+        var events = UsageSeed.Events();
+        await host.WriteAsync(db => db.UsageEvents.AddRange(events));
+        await RollUpEverythingAsync(host);
+        var aggregator = Aggregator(host);
+        await DeleteRolledUpRawRowsAsync(host);
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var alice = new Viewer(UsageSeed.Alice, IsAdmin: false);
+
+        var perModel = new[]
+        {
+            (Admin, new UsageQuery(From, To, berlin, [UsageDimension.Day, UsageDimension.Model])),
+            (Admin, new UsageQuery(From, To, berlin, [UsageDimension.Hour, UsageDimension.Provider]) { Models = ["gpt-4o"] }),
+            (Admin, new UsageQuery(From, To, berlin, [])),
+        };
+        var perUser = new[]
+        {
+            (Admin, new UsageQuery(From, To, berlin, [UsageDimension.Day, UsageDimension.User])),
+            (Admin, new UsageQuery(From, To, berlin, [UsageDimension.Day, UsageDimension.Persona])),
+            (Admin, new UsageQuery(From, To, berlin, [UsageDimension.Day, UsageDimension.Model]) { UserIds = [UsageSeed.Bob] }),
+            (Admin, new UsageQuery(From, To, berlin, [UsageDimension.Day, UsageDimension.Model]) { PersonaIds = [UsageSeed.Personas[1]!.Value] }),
+            (alice, new UsageQuery(From, To, berlin, [UsageDimension.Day, UsageDimension.Model])),
+        };
+
+        await host.ReadAsync(db => db.UsageRollups.ExecuteUpdateAsync(r => r.SetProperty(x => x.Requests, x => x.Requests * 1000)));
+        foreach (var (viewer, query) in perModel)
+            await AssertExactAsync(aggregator, events, viewer, query with { Source = UsageSource.Rollups });
+
+        await host.ReadAsync(db => db.UsageRollups.ExecuteUpdateAsync(r => r.SetProperty(x => x.Requests, x => x.Requests / 1000)));
+        await host.ReadAsync(db => db.UsageModelRollups.ExecuteUpdateAsync(r => r.SetProperty(x => x.Requests, x => x.Requests * 1000)));
+        foreach (var (viewer, query) in perUser)
+            await AssertExactAsync(aggregator, events, viewer, query with { Source = UsageSource.Rollups });
+    }
+
+    private static async Task AssertExactAsync(UsageAggregator aggregator, List<UsageEvent> events, Viewer viewer, UsageQuery query)
+    {
+        var seen = viewer.IsAdmin ? query : query with { UserIds = [viewer.UserId] };
+        var actual = await aggregator.AggregateAsync(query, viewer, default);
+        Assert.NotEmpty(actual);
+        Assert.All(actual, b => Assert.True(b.PercentilesEstimated));
+        Assert.Equal(UsageReference.Aggregate(events, seen).Select(Counts).Order(StringComparer.Ordinal), actual.Select(Counts).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Deletes the raw rows of the hours read from rollups, so that an answer for them can only come from rollups.</summary>
+    private static Task<int> DeleteRolledUpRawRowsAsync(UsageDatabaseHost host)
+    {
+        var final = Now.UtcDateTime.Date.AddHours(Now.Hour - new UsageRollupOptions().RecomputeHours);
+        return host.ReadAsync(db => db.UsageEvents.Where(u => u.CreatedAt >= From.AddMinutes(30) && u.CreatedAt < final).ExecuteDeleteAsync());
     }
 
     private static async Task RollUpEverythingAsync(UsageDatabaseHost host)

@@ -43,6 +43,29 @@ public sealed class UsageRetentionJobTests
 
         Assert.Equal(events.Count(u => u.CreatedAt >= Now - Retention.UsageEvents), await host.ReadAsync(db => db.UsageEvents.CountAsync()));
         Assert.DoesNotContain(await host.ReadAsync(db => db.UsageRollups.AsNoTracking().ToListAsync()), r => r.HourStart < Now - Retention.Rollups);
+        Assert.DoesNotContain(await host.ReadAsync(db => db.UsageModelRollups.AsNoTracking().ToListAsync()), r => r.HourStart < Now - Retention.Rollups);
+        Assert.Contains(await host.ReadAsync(db => db.UsageModelRollups.AsNoTracking().ToListAsync()), r => r.HourStart >= Now - Retention.Rollups);
+    }
+
+    [Theory]
+    [InlineData("SQLite")]
+    [InlineData("PostgreSQL")]
+    public async Task RawRows_StayWhileThePerModelLevelLacksTheirHour(string database)
+    {
+        await using var host = await UsageDatabaseHost.StartAsync(database);
+        var events = Enumerable.Range(0, 240).Select(i => Event(Now.AddHours(-i).AddMinutes(-5))).ToList();
+        await host.WriteAsync(db => db.UsageEvents.AddRange(events));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Now));
+        await new UsageRollupJob(host.Contexts, clock, Options.Create(new UsageRollupOptions { MaxHoursPerRun = 1000 })).RunAsync(default);
+        // As an instance from before the per-model level would leave it: the per-user level holds every hour, the
+        // per-model level none after five days ago.
+        var fiveDaysAgo = Now.AddDays(-5);
+        await host.ReadAsync(db => db.UsageModelRollups.Where(r => r.HourStart >= fiveDaysAgo).ExecuteDeleteAsync());
+
+        await new UsageRetentionJob(host.Contexts, clock, Options.Create(Retention)).RunAsync(default);
+
+        var lastPerModel = await host.ReadAsync(db => db.UsageModelRollups.MaxAsync(r => r.HourStart));
+        Assert.Equal(events.Count(u => u.CreatedAt >= lastPerModel), await host.ReadAsync(db => db.UsageEvents.CountAsync()));
     }
 
     [Fact]

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace LlmPlatform.Llm.Tests.Usage;
 
-/// <summary>The hourly rollups equal the sums of the usage rows they cover, on SQLite and PostgreSQL, and rerunning changes nothing.</summary>
+/// <summary>
+/// The hourly rollups of both levels (per user, model and persona; per model) equal the sums of the usage rows they
+/// cover, on SQLite and PostgreSQL, and rerunning changes nothing.
+/// </summary>
 public sealed class UsageRollupJobTests
 {
     private static readonly DateTime Start = new(2026, 11, 30, 22, 0, 0, DateTimeKind.Utc);
@@ -39,7 +42,21 @@ public sealed class UsageRollupJobTests
         Assert.Equal(expected, first.Select(Describe).Order().ToList());
         Assert.Equal(expected, second.Select(Describe).Order().ToList());
         Assert.Equal(6, first.Select(r => r.HourStart).Distinct().Count());
+
+        // The per-model level: the same sums, for everyone, per hour, provider and model.
+        var expectedPerModel = events
+            .GroupBy(u => (Hour: new DateTime(u.CreatedAt.Year, u.CreatedAt.Month, u.CreatedAt.Day, u.CreatedAt.Hour, 0, 0, DateTimeKind.Utc), u.Provider, u.Model))
+            .Select(g => Describe(g.Key.Hour, Guid.Empty, g.Key.Provider, g.Key.Model, null, g.Count(),
+                g.Count(u => u.Status == GenerationStatus.Completed), g.Count(u => u.Status == GenerationStatus.Failed),
+                g.Count(u => u.Status == GenerationStatus.Cancelled), g.Count(u => u.Cached), g.Sum(u => (long)u.PromptTokens),
+                g.Sum(u => (long)u.CompletionTokens), g.Sum(u => u.Cost), g.Sum(u => (long)u.LatencyMs),
+                g.Sum(u => (long)(u.TimeToFirstTokenMs ?? 0)), g.Count(u => u.TimeToFirstTokenMs is not null)))
+            .Order().ToList();
+        Assert.Equal(expectedPerModel, (await host.ReadAsync(db => db.UsageModelRollups.AsNoTracking().ToListAsync())).Select(Describe).Order().ToList());
     }
+
+    private static string Describe(UsageModelRollup r) => Describe(r.HourStart, Guid.Empty, r.Provider, r.Model, null, r.Requests, r.Succeeded,
+        r.Failed, r.Cancelled, r.Cached, r.PromptTokens, r.CompletionTokens, r.Cost, r.LatencyMsSum, r.TimeToFirstTokenMsSum, r.TimeToFirstTokenCount);
 
     private static string Describe(UsageRollup r) => Describe(r.HourStart, r.UserId, r.Provider, r.Model, r.PersonaId, r.Requests, r.Succeeded,
         r.Failed, r.Cancelled, r.Cached, r.PromptTokens, r.CompletionTokens, r.Cost, r.LatencyMsSum, r.TimeToFirstTokenMsSum, r.TimeToFirstTokenCount);

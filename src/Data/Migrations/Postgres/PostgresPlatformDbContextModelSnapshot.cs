@@ -528,6 +528,260 @@ namespace LlmPlatform.Data.Migrations.Postgres
                     b.ToTable("UsageEvents");
                 });
 
+            modelBuilder.Entity("LlmPlatform.Data.Entities.UsageModelRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Cached")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Cancelled")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("CompletionTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal>("Cost")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("numeric(18,8)");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Latency00")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency01")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency02")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency03")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency04")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency05")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency06")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency07")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency08")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency09")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency10")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency11")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency12")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency13")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency14")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency15")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency16")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency17")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency18")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency19")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency20")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency21")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency22")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency23")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency24")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency25")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency26")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency27")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency28")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency29")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency30")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Latency31")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LatencyMsSum")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("PromptTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Succeeded")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TimeToFirstTokenCount")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("TimeToFirstTokenMsSum")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Ttft00")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft01")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft02")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft03")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft04")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft05")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft06")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft07")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft08")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft09")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft10")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft11")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft12")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft13")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft14")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft15")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft16")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft17")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft18")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft19")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft20")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft21")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft22")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft23")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft24")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft25")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft26")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft27")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft28")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft29")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft30")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Ttft31")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HourStart");
+
+                    b.ToTable("UsageModelRollups");
+                });
+
             modelBuilder.Entity("LlmPlatform.Data.Entities.UsageRollup", b =>
                 {
                     b.Property<long>("Id")

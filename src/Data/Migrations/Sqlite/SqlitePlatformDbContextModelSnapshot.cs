@@ -521,6 +521,258 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                     b.ToTable("UsageEvents");
                 });
 
+            modelBuilder.Entity("LlmPlatform.Data.Entities.UsageModelRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Cached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Cancelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CompletionTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Cost")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Latency00")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency01")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency02")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency03")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency04")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency05")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency06")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency07")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency08")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency09")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency10")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency11")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency12")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency13")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency14")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency15")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency16")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency17")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency18")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency19")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency20")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency21")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency22")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency23")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency24")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency25")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency26")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency27")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency28")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency29")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency30")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Latency31")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyMsSum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PromptTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TimeToFirstTokenCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TimeToFirstTokenMsSum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft00")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft01")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft02")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft03")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft04")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft05")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft06")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft07")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft08")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft09")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft10")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft11")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft12")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft13")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft14")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft15")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft16")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft17")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft18")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft19")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft20")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft21")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft22")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft23")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft24")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft25")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft26")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft27")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft28")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft29")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft30")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ttft31")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HourStart");
+
+                    b.ToTable("UsageModelRollups");
+                });
+
             modelBuilder.Entity("LlmPlatform.Data.Entities.UsageRollup", b =>
                 {
                     b.Property<long>("Id")
