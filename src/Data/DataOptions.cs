@@ -21,6 +21,13 @@ public sealed class DataOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// SQLite only: how long a statement waits for another connection's write lock (SQLite's <c>busy_timeout</c>)
+    /// before it fails with "database is locked".
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan SqliteBusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Connections kept ready in the context pool.</summary>
     [Range(1, 4096)]
     public int PoolSize { get; set; } = 1024;

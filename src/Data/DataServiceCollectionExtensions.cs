@@ -36,7 +36,9 @@ public static class DataServiceCollectionExtensions
         else
         {
             var sqlite = builder.Configuration.GetConnectionString("Sqlite") ?? DefaultSqliteConnectionString;
-            services.AddPooledDbContextFactory<SqlitePlatformDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(sp.GetServices<IInterceptor>()), poolSize);
+            var settings = new SqliteConnectionSettings(data.SqliteBusyTimeout);
+            services.AddPooledDbContextFactory<SqlitePlatformDbContext>((sp, o) => o.UseSqlite(sqlite)
+                .AddInterceptors(sp.GetServices<IInterceptor>().Prepend(settings)), poolSize);
             services.AddPlatformContext<SqlitePlatformDbContext>(DatabaseKind.Sqlite);
         }
 

@@ -47,6 +47,8 @@ public static class LlmServiceCollectionExtensions
         builder.AddGenerationStreams();
         services.AddSingleton<GenerationStore>();
         services.AddSingleton<GenerationRunner>();
+        services.AddSingleton<AdmissionWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdmissionWriter>());
         services.AddSingleton<GenerationAdmission>();
         services.AddSingleton<GenerationService>();
         services.AddWorkerJob<OrphanedGenerationSweeper>();

@@ -11,6 +11,9 @@ public sealed class Arguments
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
+    /// <summary>Options that take no value.</summary>
+    private static readonly HashSet<string> Flags = new(["postgres"], StringComparer.Ordinal);
+
     public IReadOnlyList<string> Positional { get; }
 
     private Arguments(List<string> positional) => Positional = positional;
@@ -28,15 +31,23 @@ public sealed class Arguments
                 positional.Add(list[i]);
                 continue;
             }
+            var name = list[i][2..];
+            if (Flags.Contains(name))
+            {
+                parsed._options[name] = ["true"];
+                continue;
+            }
             if (i + 1 >= list.Count)
                 throw new UsageException($"{list[i]} needs a value");
-            var name = list[i][2..];
             if (!parsed._options.TryGetValue(name, out var values))
                 parsed._options[name] = values = [];
             values.Add(list[++i]);
         }
         return parsed;
     }
+
+    /// <summary>True when the flag (an option without a value, one of <see cref="Flags"/>) was given.</summary>
+    public bool Flag(string name) => Optional(name) is not null;
 
     public string Required(string name) => Optional(name) ?? throw new UsageException($"--{name} is required");
 

@@ -28,13 +28,15 @@ public static class TimeToFirstTokenBenchmark
     public static async Task<int> RunAsync(Arguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
+        var postgres = arguments.Flag("postgres");
         var settings = new Settings(
-            ServerSettings.Read(arguments, Name),
+            ServerSettings.Read(arguments, postgres ? Name + "-postgres" : Name),
             Concurrency: arguments.Int("concurrency", 100),
             Waves: arguments.Int("waves", 10),
             Rounds: arguments.Int("rounds", 3),
             WarmupWaves: arguments.Int("warmup-waves", 20, min: 0),
-            MaxTokens: arguments.Int("max-tokens", 16));
+            MaxTokens: arguments.Int("max-tokens", 16),
+            Postgres: postgres);
         arguments.ThrowIfUnread();
         return await Orchestration.RunAsync(cancellationToken =>
             RunAsync(settings, Orchestration.Command(Environment.GetCommandLineArgs()), cancellationToken));
@@ -65,8 +67,12 @@ public static class TimeToFirstTokenBenchmark
             await Orchestration.WaitUntilReadyAsync(stub, $"http://127.0.0.1:{stubPort}{StubProvider.ReadyPath}", cancellationToken);
             var stubApiRoot = $"http://127.0.0.1:{stubPort}/v1";
             var direct = new Uri($"http://127.0.0.1:{stubPort}{StubProvider.ChatPath}");
+            // With --postgres the app stores everything in a throwaway PostgreSQL (its own process on the servers' core).
+            using var backends = settings.Postgres ? await ThrowawayBackends.StartAsync(cancellationToken) : null;
+            var serverSettings = backends is null ? settings.Servers
+                : settings.Servers with { GraphQLEnvironment = [.. settings.Servers.GraphQLEnvironment, "ConnectionStrings__Postgres=" + backends.Postgres] };
             using var servers = await StreamServers.StartAsync(
-                settings.Servers, workDirectory, StubSettings(stubApiRoot, settings.MaxTokens), serverCpus, withBaseline: false, cancellationToken);
+                serverSettings, workDirectory, StubSettings(stubApiRoot, settings.MaxTokens), serverCpus, withBaseline: false, cancellationToken);
 
             FirstTokenResult? warmup = null;
             if (settings.WarmupWaves > 0)
@@ -84,7 +90,11 @@ public static class TimeToFirstTokenBenchmark
                 Log($"round {round}: {Describe(result)}");
             }
             var jitQuiet = jitBefore is not null && jitBefore == ProcessCpu.JitSnapshot(servers.Graph.Id);
-            var usage = await ReadUsageAsync(Path.Combine(workDirectory.FullName, "graphql.db"), measuredFrom, cancellationToken);
+            await using var database = backends is null
+                ? new SqlitePlatformDbContext(new DbContextOptionsBuilder<SqlitePlatformDbContext>()
+                    .UseSqlite($"Data Source={Path.Combine(workDirectory.FullName, "graphql.db")};Mode=ReadOnly").Options)
+                : (PlatformDbContext)new PostgresPlatformDbContext(new DbContextOptionsBuilder<PostgresPlatformDbContext>().UseNpgsql(backends.Postgres).Options);
+            var usage = await ReadUsageAsync(database, measuredFrom, cancellationToken);
 
             var report = TimeToFirstTokenReport.Render(new Report(
                 settings, command, machine, DateTimeOffset.UtcNow, serverCpus, clientCpus, warmup, rounds, usage, jitQuiet));
@@ -115,10 +125,8 @@ public static class TimeToFirstTokenBenchmark
     }
 
     /// <summary>The measured generations' usage rows, as the app stored them.</summary>
-    private static async Task<IReadOnlyList<StoredUsage>> ReadUsageAsync(string sqlite, DateTime from, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<StoredUsage>> ReadUsageAsync(PlatformDbContext db, DateTime from, CancellationToken cancellationToken)
     {
-        var options = new DbContextOptionsBuilder<SqlitePlatformDbContext>().UseSqlite($"Data Source={sqlite};Mode=ReadOnly").Options;
-        await using var db = new SqlitePlatformDbContext(options);
         var rows = await db.UsageEvents.AsNoTracking().Where(u => u.Provider == ProviderName)
             .Select(u => new { u.CreatedAt, u.OverheadMs, u.TimeToFirstTokenMs, u.Status })
             .ToListAsync(cancellationToken);
@@ -142,7 +150,7 @@ public static class TimeToFirstTokenBenchmark
 
     private static void Log(string message) => Orchestration.Log(message);
 
-    public sealed record Settings(ServerSettings Servers, int Concurrency, int Waves, int Rounds, int WarmupWaves, int MaxTokens);
+    public sealed record Settings(ServerSettings Servers, int Concurrency, int Waves, int Rounds, int WarmupWaves, int MaxTokens, bool Postgres);
 
     /// <summary>One measured generation's usage row: the app's own overhead and the provider's time to first token.</summary>
     public sealed record StoredUsage(double? OverheadMs, int? TimeToFirstTokenMs, string Status);

@@ -86,7 +86,7 @@ public static class TimeToFirstTokenReport
         md.AppendLine("## What was measured").AppendLine();
         md.AppendLine("- **Stub provider**: `LlmPlatform.Bench stub-provider`, its own process on the servers' core: `POST /v1/chat/completions` parses the request, writes and flushes the first "
             + Invariant($"token's SSE event at once, then the other {StubProvider.Reply.Count - 1} tokens, a `finish_reason: \"stop\"` chunk, the usage chunk (asked for with `stream_options.include_usage`) and `data: [DONE]`, all written ahead of time."));
-        md.AppendLine($"- **GraphQL**: the real app (`{Path.GetRelativePath(Paths.RepositoryRoot, s.Servers.GraphQLDll)}`, Release, its own process, on a freshly migrated SQLite file) "
+        md.AppendLine($"- **GraphQL**: the real app (`{Path.GetRelativePath(Paths.RepositoryRoot, s.Servers.GraphQLDll)}`, Release, its own process, on {Database(s)}) "
             + $"with the stub as its only configured and default provider (`{string.Join(" ", StubSettings("http://127.0.0.1:PORT/v1", s.MaxTokens))}`), "
             + Invariant($"so each generation goes through Semantic Kernel's OpenAI connector and the provider's resilience pipeline over loopback HTTP. Operation: `{GenerateStream.GenerateOnProviderQuery}` with `provider: \"{ProviderName}\"`, `maxTokens: {s.MaxTokens}`; ")
             + "each subscription starts its own generation (a new conversation, its prompt and generation row stored before the provider is called; the reply and usage stored before `complete`).");
@@ -96,7 +96,7 @@ public static class TimeToFirstTokenReport
             + "`TokenChunk` frame (after `GenerationStarted`). Direct: the time from sending the request (the shape the connector sends) to the end of the first SSE event. Both sides then read to the end and are checked.");
         md.AppendLine(Invariant($"- Runs: {(run.Warmup is null ? "no warm-up" : $"a warm-up client of {s.WarmupWaves} waves per target, unmeasured")}; then {s.Rounds} rounds. Percentiles are nearest-rank over every measured generation of a target. ")
             + $"The app's tiered-compilation thread {(run.JitQuiet ? "did no work" : "**was still working**")} during the measured rounds.");
-        md.AppendLine("- **`Usage.overheadMs`** is read from the app's SQLite file after the run (`UsageEvents` of provider `stub` created after the warm-up), as an operator would read it through `Usage`.");
+        md.AppendLine($"- **`Usage.overheadMs`** is read from the app's {(s.Postgres ? "PostgreSQL database" : "SQLite file")} after the run (`UsageEvents` of provider `stub` created after the warm-up), as an operator would read it through `Usage`.");
         md.AppendLine("- Both servers: `ASPNETCORE_ENVIRONMENT=Production`, log level Warning, the runtime's defaults, Kestrel on 127.0.0.1.");
         if (s.Servers.ServerEnvironment.Count > 0)
             md.AppendLine($"- Both servers' settings changed for this run: `{string.Join("`, `", s.Servers.ServerEnvironment)}`.");
@@ -111,4 +111,8 @@ public static class TimeToFirstTokenReport
     }
 
     private static double Mean(IReadOnlyCollection<double> microseconds) => microseconds.Count == 0 ? double.NaN : microseconds.Average() / 1000;
+
+    private static string Database(TimeToFirstTokenBenchmark.Settings s) => s.Postgres
+        ? "a freshly migrated database in a throwaway PostgreSQL (`--postgres`: its own process on the servers' core, `fsync=off`, `synchronous_commit=off`)"
+        : "a freshly migrated SQLite file";
 }

@@ -16,6 +16,9 @@ public sealed class OperationCaller
     /// <summary>The client's address, for limits on callers without an account.</summary>
     public IPAddress? RemoteIpAddress { get; internal set; }
 
-    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the transport began executing the operation.</summary>
+    /// <summary>
+    /// The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the transport read the operation (the WebSocket
+    /// message, or the HTTP request reaching the endpoint), where the server's measured overhead begins.
+    /// </summary>
     public long ReceivedAt { get; internal set; }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Claims;
 using GraphQL;
@@ -22,13 +21,14 @@ internal sealed partial class OperationExecutor(IDocumentExecuter<ISchema> execu
         IPAddress? remoteAddress,
         IServiceProvider requestServices,
         IValidationRule? extraRule,
+        long receivedAt,
         CancellationToken cancellationToken)
     {
         using var observation = telemetry.Start();
         var caller = requestServices.GetRequiredService<OperationCaller>();
         caller.User = user;
         caller.RemoteIpAddress = remoteAddress;
-        caller.ReceivedAt = Stopwatch.GetTimestamp();
+        caller.ReceivedAt = receivedAt;
         var options = new ExecutionOptions
         {
             Query = request.Query,

@@ -56,15 +56,15 @@ internal sealed class RunningOperation : IAsyncDisposable
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Starts the operation; its results may reach the sink before this returns.</summary>
-    public void Start(OperationExecutor executor, GraphQLRequest request, ClaimsPrincipal user, IPAddress? remoteAddress, IOperationSink sink) =>
-        _ = RunAsync(executor, request, user, remoteAddress, sink);
+    public void Start(OperationExecutor executor, GraphQLRequest request, ClaimsPrincipal user, IPAddress? remoteAddress, long receivedAt, IOperationSink sink) =>
+        _ = RunAsync(executor, request, user, remoteAddress, receivedAt, sink);
 
     private async Task RunAsync(
-        OperationExecutor executor, GraphQLRequest request, ClaimsPrincipal user, IPAddress? remoteAddress, IOperationSink sink)
+        OperationExecutor executor, GraphQLRequest request, ClaimsPrincipal user, IPAddress? remoteAddress, long receivedAt, IOperationSink sink)
     {
         try
         {
-            var result = await executor.ExecuteAsync(request, user, remoteAddress, _scope.ServiceProvider, extraRule: null, _cancellation.Token);
+            var result = await executor.ExecuteAsync(request, user, remoteAddress, _scope.ServiceProvider, extraRule: null, receivedAt, _cancellation.Token);
             if (_cancellation.IsCancellationRequested)
                 return;
             if (!result.Executed)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GraphQL;
 using LlmPlatform.Graph.Transport.Http;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ internal sealed class StreamedResponseRunner(
     /// <param name="keepAlive">Sent when the stream was idle for <see cref="TransportOptions.KeepAliveInterval"/>.</param>
     public async Task ServeAsync(HttpContext context, string contentType, byte[] firstBytes, IResultFraming framing, byte[] keepAlive)
     {
+        var receivedAt = Stopwatch.GetTimestamp();
         var (operations, error) = await _reader.ReadAsync(context);
         if (error is not null)
         {
@@ -40,7 +42,7 @@ internal sealed class StreamedResponseRunner(
         var sink = new FramedSink(framing, stream.Write, stream.Complete);
         await using var operation = new RunningOperation(scopes, context.RequestAborted);
         // The reader accepts no batch here: these transports stream one operation per request.
-        operation.Start(executor, operations!.Requests[0], context.User, context.Connection.RemoteIpAddress, sink);
+        operation.Start(executor, operations!.Requests[0], context.User, context.Connection.RemoteIpAddress, receivedAt, sink);
         await using var expiry = TokenExpiry.Schedule(authenticator, context.User, clock, () => sink.Failed(TokenExpiry.Error()));
         // When the client closes the stream, the operation is disposed here, which stops its source.
         await stream.WriteToAsync(context.Response.Body, options.Value.KeepAliveInterval, clock, context.RequestAborted);

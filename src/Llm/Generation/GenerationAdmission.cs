@@ -30,7 +30,8 @@ public sealed class GenerationAdmission(
     IGenerationRateLimiter limiter,
     ResponseCache responseCache,
     TimeProvider clock,
-    IOptions<GenerationOptions> options)
+    IOptions<GenerationOptions> options,
+    AdmissionWriter writer)
 {
     private const int TitleLength = 60;
 
@@ -111,34 +112,30 @@ public sealed class GenerationAdmission(
         // Accepted: from here on everything is stored, whatever happens to the provider call or this instance.
         var now = clock.GetUtcNow().UtcDateTime;
         var generationId = Guid.CreateVersion7();
-        if (conversation is null)
+        var newConversation = conversation is null ? new Conversation
         {
-            conversation = new Conversation
-            {
-                Id = Guid.CreateVersion7(),
-                Title = Title(request.Prompt),
-                PersonaId = persona?.Id,
-                OwnerId = userId,
-                CreatedAt = now,
-            };
-            db.Conversations.Add(conversation);
-        }
-        conversation.UpdatedAt = now;
+            Id = Guid.CreateVersion7(),
+            Title = Title(request.Prompt),
+            PersonaId = persona?.Id,
+            OwnerId = userId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        } : null;
+        var storedConversationId = conversation?.Id ?? newConversation!.Id;
         var userMessage = new Message
         {
-            ConversationId = conversation.Id,
+            ConversationId = storedConversationId,
             Role = MessageRole.User,
             Content = request.Prompt,
             TokenCount = tokens.Count(request.Prompt),
             GenerationId = generationId,
             CreatedAt = now,
         };
-        db.Messages.Add(userMessage);
         // The row exists from the start and this instance holds its lease, so the generation outlives the instance.
-        db.Generations.Add(new Data.Entities.Generation
+        var row = new Data.Entities.Generation
         {
             Id = generationId,
-            ConversationId = conversation.Id,
+            ConversationId = storedConversationId,
             PersonaId = persona?.Id,
             OwnerId = userId,
             Provider = provider.Name,
@@ -148,10 +145,17 @@ public sealed class GenerationAdmission(
             InstanceId = instance.Id,
             LeaseExpiresAt = now + limits.LeaseDuration,
             StartedAt = now,
-        });
-        await db.SaveChangesAsync(cancellationToken);
+        };
+        try
+        {
+            await writer.StoreAsync(new Admitted(newConversation, userMessage, row), cancellationToken);
+        }
+        catch (GenerationStorageException)
+        {
+            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.StorageUnavailable, "The generation could not be stored, so it was not started; try again.", null));
+        }
 
-        var started = new GenerationStarted(generationId, conversation.Id, persona?.Id, userId, userMessage.Id, provider.Name, model!, now);
+        var started = new GenerationStarted(generationId, storedConversationId, persona?.Id, userId, userMessage.Id, provider.Name, model!, now);
         var settings = new PromptExecutionSettings
         {
             ExtensionData = new Dictionary<string, object>

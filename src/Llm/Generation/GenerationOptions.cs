@@ -73,4 +73,12 @@ public sealed class GenerationOptions
     /// <summary>Longest a provider may go without sending anything before the generation fails.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ProviderIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most generation starts stored in one transaction (see <see cref="AdmissionWriter"/>).</summary>
+    [Range(1, 10_000)]
+    public int AdmissionWriteBatchSize { get; set; } = 256;
+
+    /// <summary>Most generation starts waiting to be stored; further starts wait for room.</summary>
+    [Range(1, 1_000_000)]
+    public int AdmissionWriteQueueCapacity { get; set; } = 4096;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Transport;
@@ -22,6 +23,7 @@ internal sealed partial class GraphQLHttpEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
+        var receivedAt = Stopwatch.GetTimestamp();
         var http = context.Request;
         // The response's media type follows the Accept header, so a cache must not serve one client's to another.
         context.Response.Headers.Vary = "Accept";
@@ -53,12 +55,12 @@ internal sealed partial class GraphQLHttpEndpoint(
             }
             if (operations!.IsBatch)
             {
-                await ExecuteBatchAsync(context, mediaType, operations.Requests);
+                await ExecuteBatchAsync(context, mediaType, operations.Requests, receivedAt);
                 return;
             }
 
             var result = await executor.ExecuteAsync(operations.Requests[0], context.User, context.Connection.RemoteIpAddress, context.RequestServices,
-                isGet ? OperationTypeValidationRule.OnlyQueries : OperationTypeValidationRule.NoSubscriptions, context.RequestAborted);
+                isGet ? OperationTypeValidationRule.OnlyQueries : OperationTypeValidationRule.NoSubscriptions, receivedAt, context.RequestAborted);
             context.Response.StatusCode = StatusCodeFor(result, mediaType, isGet, context);
             context.Response.ContentType = ContentTypeOf(mediaType);
             await serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
@@ -74,13 +76,13 @@ internal sealed partial class GraphQLHttpEndpoint(
     /// answers with their results in order. The status is 200: each result carries its own errors, and no one status
     /// could speak for all of them.
     /// </summary>
-    private async Task ExecuteBatchAsync(HttpContext context, string mediaType, IReadOnlyList<GraphQLRequest> requests)
+    private async Task ExecuteBatchAsync(HttpContext context, string mediaType, IReadOnlyList<GraphQLRequest> requests, long receivedAt)
     {
         var results = new List<ExecutionResult>(requests.Count);
         foreach (var request in requests)
         {
             results.Add(await executor.ExecuteAsync(request, context.User, context.Connection.RemoteIpAddress, context.RequestServices,
-                OperationTypeValidationRule.NoSubscriptions, context.RequestAborted));
+                OperationTypeValidationRule.NoSubscriptions, receivedAt, context.RequestAborted));
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = ContentTypeOf(mediaType);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using GraphQL;
 using LlmPlatform.Graph.Telemetry;
@@ -98,12 +99,13 @@ internal sealed class GraphQLSseSingleConnectionEndpoint(
 
     private async Task ExecuteAsync(HttpContext context, SseReservation reservation)
     {
+        var receivedAt = Stopwatch.GetTimestamp();
         var (operations, error) = await _reader.ReadAsync(context);
         var request = operations?.Requests[0];
         var id = request?.Extensions?.TryGetValue("operationId", out var value) == true && value is string { Length: > 0 } text ? text : null;
         error ??= id is null
             ? RequestError.BadRequest("An operation on an event stream needs an id: `extensions.operationId`, a non-empty string.")
-            : reservation.Start(id, request!, context.User, context.Connection.RemoteIpAddress, services);
+            : reservation.Start(id, request!, context.User, context.Connection.RemoteIpAddress, receivedAt, services);
         if (error is not null)
         {
             await WriteErrorAsync(context, error);

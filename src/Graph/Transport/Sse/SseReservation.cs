@@ -59,7 +59,7 @@ internal sealed class SseReservation : IAsyncDisposable
         }, this, timeout, Timeout.InfiniteTimeSpan);
 
     /// <summary>Starts an operation under <paramref name="id"/>, or says why not (a duplicate id, too many running).</summary>
-    public RequestError? Start(string id, GraphQLRequest request, ClaimsPrincipal user, IPAddress? remoteAddress, OperationServices services)
+    public RequestError? Start(string id, GraphQLRequest request, ClaimsPrincipal user, IPAddress? remoteAddress, long receivedAt, OperationServices services)
     {
         var running = new RunningOperation(services.Scopes, Closing);
         var operation = new Operation(running);
@@ -77,7 +77,7 @@ internal sealed class SseReservation : IAsyncDisposable
             // Registered before it starts: a fast result finds it live.
             _operations.Add(id, operation);
         }
-        running.Start(services.Executor, request, user, remoteAddress, sink);
+        running.Start(services.Executor, request, user, remoteAddress, receivedAt, sink);
         return null;
 
         RequestError Refuse(RequestError error)

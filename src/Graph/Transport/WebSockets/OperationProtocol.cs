@@ -118,7 +118,7 @@ internal abstract class OperationProtocol(ProtocolServices services, ClaimsPrinc
         // Registered before it starts: a fast result finds it, and a duplicate id is seen at once.
         var operation = new RunningOperation(scopes, Connection.Closing);
         _operations[id] = operation;
-        operation.Start(executor, request, _user, remoteAddress, new Sink(this, id, operation));
+        operation.Start(executor, request, _user, remoteAddress, Connection.MessageReceivedAt, new Sink(this, id, operation));
     }
 
     /// <summary>The client ended an operation: stop it and send nothing more for it.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 
@@ -56,6 +57,12 @@ internal sealed partial class WebSocketConnection(WebSocket socket, TransportOpt
             await writer;
         }
     }
+
+    /// <summary>
+    /// The <see cref="Stopwatch"/> timestamp at which the message being handled was read whole: where an operation it
+    /// starts begins, for the server's measured overhead. Messages are handled one at a time, in order.
+    /// </summary>
+    public long MessageReceivedAt { get; private set; }
 
     /// <summary>Queues a message; false when the connection is closing or the client is too slow (it is then closed).</summary>
     public bool Send(byte[] message)
@@ -119,7 +126,10 @@ internal sealed partial class WebSocketConnection(WebSocket socket, TransportOpt
                 if (received.MessageType == WebSocketMessageType.Binary)
                     Close((WebSocketCloseStatus)CloseCodes.UnsupportedData, "Only text messages are accepted");
                 else
+                {
+                    MessageReceivedAt = Stopwatch.GetTimestamp();
                     await protocol.ReceivedAsync(message.WrittenMemory);
+                }
                 message.ResetWrittenCount();
             }
         }
