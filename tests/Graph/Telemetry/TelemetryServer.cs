@@ -10,7 +10,7 @@ namespace LlmPlatform.Graph.Tests.Telemetry;
 /// A server over SQLite with the stub provider, telemetry at its defaults, every finished span kept in memory (the
 /// InMemory exporter, beside whatever the server exports itself) and every log entry kept with its scopes.
 /// </summary>
-public sealed class TelemetryServer : StubProviderServer
+public class TelemetryServer : StubProviderServer
 {
     private readonly List<Activity> _spans = [];
 
@@ -23,6 +23,20 @@ public sealed class TelemetryServer : StubProviderServer
         {
             lock (_spans)
                 return [.. _spans];
+        }
+    }
+
+    /// <summary>The first finished span <paramref name="match"/> accepts, waiting for it a while.</summary>
+    public async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match)
+    {
+        var deadline = DateTime.UtcNow + GenerationStreams.Wait;
+        while (true)
+        {
+            if (Spans.FirstOrDefault(match) is { } span)
+                return span;
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail("No such span among: " + string.Join(", ", Spans.Select(s => s.DisplayName)));
+            await Task.Delay(50);
         }
     }
 
