@@ -44,65 +44,12 @@ public class TelemetryServer : StubProviderServer
 
     protected override void ConfigureServices(IServiceCollection services)
     {
-        services.ConfigureOpenTelemetryTracerProvider(traces => traces.AddInMemoryExporter(new LockedList(_spans)));
+        services.ConfigureOpenTelemetryTracerProvider(traces => traces.AddInMemoryExporter(new LockedSpanList(_spans)));
         services.AddLogging(logging =>
         {
             logging.AddProvider(Logs);
             logging.AddFilter<ScopedLogs>(null, LogLevel.Trace);
             logging.SetMinimumLevel(LogLevel.Trace);
         });
-    }
-
-    // The exporter adds from the thread that ends each span; tests read while spans still end.
-    private sealed class LockedList(List<Activity> inner) : ICollection<Activity>
-    {
-        public int Count
-        {
-            get
-            {
-                lock (inner)
-                    return inner.Count;
-            }
-        }
-
-        public bool IsReadOnly => false;
-
-        public void Add(Activity item)
-        {
-            lock (inner)
-                inner.Add(item);
-        }
-
-        public void Clear()
-        {
-            lock (inner)
-                inner.Clear();
-        }
-
-        public bool Contains(Activity item)
-        {
-            lock (inner)
-                return inner.Contains(item);
-        }
-
-        public void CopyTo(Activity[] array, int arrayIndex)
-        {
-            lock (inner)
-                inner.CopyTo(array, arrayIndex);
-        }
-
-        public bool Remove(Activity item)
-        {
-            lock (inner)
-                return inner.Remove(item);
-        }
-
-        public IEnumerator<Activity> GetEnumerator()
-        {
-            lock (inner)
-                return inner.ToList().GetEnumerator();
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
