@@ -26,6 +26,7 @@ public static partial class TelemetryExtensions
             .Validate(o => IsValid(o.Metrics) && IsValid(o.Traces), "Telemetry:Metrics or Telemetry:Traces holds a value out of its range.")
             .ValidateOnStart();
         builder.Services.AddSingleton<GraphMetrics>();
+        builder.Services.AddSingleton<OperationNameLabels>();
         builder.Services.AddSingleton<OperationTelemetry>();
         var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         if (!options.Enabled)

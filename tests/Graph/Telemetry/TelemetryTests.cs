@@ -11,6 +11,7 @@ namespace LlmPlatform.Graph.Tests.Telemetry;
 /// What an operator sees of one generation on the stub provider: its tokens, cost and timings in <c>/metrics</c> (as
 /// Prometheus scrapes them), its spans, and its log entries with their scopes; and what nobody sees: the prompt or the key.
 /// </summary>
+[Collection(TelemetryScrapes.Collection)]
 public sealed class TelemetryTests(TelemetryServer server) : IClassFixture<TelemetryServer>
 {
     [Fact]
