@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +30,9 @@ public sealed partial class DatabaseMigrator(
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // EF reads the history table before it creates it, and on PostgreSQL that failed read of a new database is logged
+        // as an Error (npgsql/efcore.pg#3407) that a clean start must not raise. Created first (idempotent), it is read empty.
+        await CreateHistoryTableAsync(db, cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)
         {
@@ -37,6 +43,20 @@ public sealed partial class DatabaseMigrator(
         // EF Core takes a database-wide lock here, so instances starting together migrate once.
         await db.Database.MigrateAsync(cancellationToken);
         return pending.Count;
+    }
+
+    private static async Task CreateHistoryTableAsync(PlatformDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken))
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Only a quieter log was at stake: the migration below meets the same fault (unreachable server, missing
+            // rights) and reports it as it always has.
+        }
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applying {Count} pending migration(s) to {Database}")]

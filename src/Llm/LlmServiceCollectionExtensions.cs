@@ -34,6 +34,8 @@ public static class LlmServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<LlmMetrics>();
+        services.AddOptions<ContentCaptureOptions>().BindConfiguration(ContentCaptureOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<ContentCaptureWarning>();
         services.AddSingleton<CredentialPipelines>();
         services.AddSingleton<ProviderRegistry>();
         builder.AddProviderKeys();

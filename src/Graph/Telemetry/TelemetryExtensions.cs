@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using LlmPlatform.Llm.Redis;
 using LlmPlatform.Llm.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -15,7 +16,7 @@ public static partial class TelemetryExtensions
 
     /// <summary>
     /// OpenTelemetry metrics and traces: the generation pipeline's and the host's own instruments, ASP.NET Core,
-    /// HttpClient, runtime and EF Core; the Prometheus exporter when <c>/metrics</c> is served, OTLP when
+    /// HttpClient, runtime, EF Core and Redis; the Prometheus exporter when <c>/metrics</c> is served, OTLP when
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Nothing at all with <c>Telemetry:Enabled=false</c>.
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
@@ -25,6 +26,7 @@ public static partial class TelemetryExtensions
             .Validate(o => IsValid(o.Metrics) && IsValid(o.Traces), "Telemetry:Metrics or Telemetry:Traces holds a value out of its range.")
             .ValidateOnStart();
         builder.Services.AddSingleton<GraphMetrics>();
+        builder.Services.AddSingleton<OperationNameLabels>();
         builder.Services.AddSingleton<OperationTelemetry>();
         var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         if (!options.Enabled)
@@ -47,7 +49,12 @@ public static partial class TelemetryExtensions
                 // Scrapes and probes come every few seconds and say nothing about the API's work.
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsScrapeOrProbe(context.Request.Path, options))
                 .AddHttpClientInstrumentation()
-                .AddEntityFrameworkCoreInstrumentation());
+                .AddEntityFrameworkCoreInstrumentation()
+                // Commands are profiled, then turned into spans by a poll: every second at most, so a trace is whole soon.
+                .AddRedisInstrumentation(redis => redis.FlushInterval = TimeSpan.FromSeconds(1))
+                // The connection opens on first use, outside DI: the instrumentation learns of it once it exists.
+                .ConfigureRedisInstrumentation((services, redis) =>
+                    services.GetService<RedisConnection>()?.WhenConnected(multiplexer => redis.AddConnection(multiplexer))));
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
             telemetry.UseOtlpExporter();
         return builder;

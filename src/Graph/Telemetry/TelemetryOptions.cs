@@ -13,6 +13,12 @@ public sealed class TelemetryOptions
     public MetricsEndpointOptions Metrics { get; set; } = new();
 
     public TracesOptions Traces { get; set; } = new();
+
+    /// <summary>
+    /// How many distinct operation names (besides trusted documents') label metrics; later ones are <c>other</c>.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int MaxOperationNames { get; set; } = 200;
 }
 
 /// <summary>The Prometheus scraping endpoint. Section <c>Telemetry:Metrics</c>.</summary>

@@ -47,7 +47,7 @@ internal sealed partial class OperationExecutor(IDocumentExecuter<ISchema> execu
             options.CachedDocumentValidationRules = [extraRule];
         }
         var result = await executer.ExecuteAsync(options);
-        observation.Executed(result, request.OperationName);
+        observation.Executed(result, request.OperationName, byDocumentId: request.DocumentId is not null);
         LogProblems(result, request.OperationName);
         return result;
     }

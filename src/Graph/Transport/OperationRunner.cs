@@ -25,7 +25,7 @@ internal interface IOperationSink
 /// Runs one operation for a streaming transport (WebSocket, SSE) in a DI scope of its own that lives as long as
 /// the operation, and feeds its results to a sink. Disposing it stops the operation and its source stream.
 /// </summary>
-internal sealed class RunningOperation : IAsyncDisposable
+internal sealed partial class RunningOperation : IAsyncDisposable
 {
     private readonly CancellationTokenSource _cancellation;
     private readonly AsyncServiceScope _scope;
@@ -33,6 +33,8 @@ internal sealed class RunningOperation : IAsyncDisposable
     private IDisposable? _subscription;
     private bool _sourceStopped;
     private int _disposed;
+
+    private readonly ILogger _logger;
 
     public RunningOperation(IServiceScopeFactory scopes, CancellationToken connectionClosed)
     {
@@ -42,6 +44,7 @@ internal sealed class RunningOperation : IAsyncDisposable
         // generation left unwatched is cancelled now instead of running on for a client that is gone.
         _cancellation.Token.UnsafeRegister(static state => ((RunningOperation)state!).StopSource(), this);
         _scope = scopes.CreateAsyncScope();
+        _logger = _scope.ServiceProvider.GetRequiredService<ILogger<RunningOperation>>();
     }
 
     /// <summary>
@@ -95,8 +98,18 @@ internal sealed class RunningOperation : IAsyncDisposable
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
         }
+        catch (Exception e)
+        {
+            // Whatever broke, the client hears that the operation is over and its id is free again; the cause stays here.
+            LogBroke(_logger, e, request.OperationName);
+            if (!_cancellation.IsCancellationRequested && _disposed == 0)
+                sink.Failed(InternalError());
+        }
         _ended.TrySetResult();
     }
+
+    /// <summary>What a client is told of a fault of ours: that it happened, not what it was.</summary>
+    private static ExecutionError InternalError() => new("The operation failed on the server.") { Code = "INTERNAL_SERVER_ERROR" };
 
     public async ValueTask DisposeAsync()
     {
@@ -131,6 +144,8 @@ internal sealed class RunningOperation : IAsyncDisposable
 
         public void OnError(Exception error)
         {
+            if (error is not ExecutionError)
+                LogStreamBroke(operation._logger, error);
             if (operation._disposed == 0)
                 sink.Failed(error as ExecutionError ?? new ExecutionError("The stream failed.") { Code = "STREAM_ERROR" });
             operation._ended.TrySetResult();
@@ -143,4 +158,10 @@ internal sealed class RunningOperation : IAsyncDisposable
             operation._ended.TrySetResult();
         }
     }
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "Operation {OperationName} broke while starting or running; it was ended with an error")]
+    private static partial void LogBroke(ILogger logger, Exception exception, string? operationName);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "A subscription's source stream broke; the operation was ended with an error")]
+    private static partial void LogStreamBroke(ILogger logger, Exception exception);
 }

@@ -27,7 +27,8 @@ public sealed partial class GenerationRunner(
     TimeProvider clock,
     IOptions<GenerationOptions> options,
     LlmMetrics metrics,
-    ILogger<GenerationRunner> logger)
+    ILogger<GenerationRunner> logger,
+    IOptions<ContentCaptureOptions> capture)
 {
     /// <summary>Opens the generation's stream and starts it in the background; it belongs to no request and ends by itself.</summary>
     internal async Task StartAsync(GenerationJob job, CancellationToken cancellationToken)
@@ -42,7 +43,7 @@ public sealed partial class GenerationRunner(
     private async Task RunAsync(GenerationJob job, ActiveGenerations.Running running)
     {
         var started = job.Started;
-        using var telemetry = new GenerationTelemetry(metrics, logger, started, job.ReceivedAt);
+        using var telemetry = new GenerationTelemetry(metrics, logger, started, job.ReceivedAt, capture.Value, job.History);
         var stopwatch = Stopwatch.StartNew();
         (int Prompt, int Completion)? reported = null;
         var lengthLimited = false;
@@ -121,7 +122,7 @@ public sealed partial class GenerationRunner(
         };
         usage = job.Cache?.Account(usage) ?? usage;
 
-        telemetry.Ended(usage, finish, failure is null ? null : failureCode);
+        telemetry.Ended(usage, finish, failure is null ? null : failureCode, text);
         var status = failure is not null ? GenerationStatus.Failed : cancelled ? GenerationStatus.Cancelled : GenerationStatus.Completed;
         var outcome = new GenerationOutcome(started.GenerationId, started.ConversationId, started.PersonaId, started.OwnerId,
             started.Provider, started.Model, text, chunks, finish, usage, status,

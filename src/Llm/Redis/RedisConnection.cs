@@ -11,6 +11,8 @@ public sealed partial class RedisConnection : IAsyncDisposable
 {
     private readonly ConfigurationOptions _configuration;
     private readonly Lazy<Task<IConnectionMultiplexer>> _multiplexer;
+    private readonly List<Action<IConnectionMultiplexer>> _observers = [];
+    private IConnectionMultiplexer? _connected;
 
     public RedisConnection(ConfigurationOptions configuration, ILogger<RedisConnection> logger)
     {
@@ -22,11 +24,37 @@ public sealed partial class RedisConnection : IAsyncDisposable
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(_configuration);
             if (!multiplexer.IsConnected)
                 Log.NotConnected(logger, _configuration.ToString(includePassword: false));
+            Action<IConnectionMultiplexer>[] observers;
+            lock (_observers)
+            {
+                _connected = multiplexer;
+                observers = [.. _observers];
+            }
+            foreach (var observe in observers)
+                observe(multiplexer);
             return multiplexer;
         });
     }
 
     public Task<IConnectionMultiplexer> GetAsync(CancellationToken cancellationToken) => _multiplexer.Value.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="observe"/> with the multiplexer once it exists (at once when it already does), without
+    /// opening it: for those who watch the connection (tracing), not use it.
+    /// </summary>
+    public void WhenConnected(Action<IConnectionMultiplexer> observe)
+    {
+        ArgumentNullException.ThrowIfNull(observe);
+        IConnectionMultiplexer? connected;
+        lock (_observers)
+        {
+            connected = _connected;
+            if (connected is null)
+                _observers.Add(observe);
+        }
+        if (connected is not null)
+            observe(connected);
+    }
 
     public async ValueTask DisposeAsync()
     {

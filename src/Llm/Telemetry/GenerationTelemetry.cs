@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Llm.Generation;
 using Microsoft.Extensions.Logging;
+using Microsoft.SemanticKernel.ChatCompletion;
 using static LlmPlatform.Llm.Telemetry.LlmMetrics;
 
 namespace LlmPlatform.Llm.Telemetry;
@@ -25,13 +26,16 @@ internal sealed class GenerationTelemetry : IDisposable
     private readonly long _receivedAt;
     private readonly Activity? _activity;
     private readonly IDisposable? _logScope;
+    private readonly ContentCaptureOptions _capture;
     private long _providerRequestedAt;
     private long _firstChunkAt;
     private long _firstChunkPublishedAt;
 
-    public GenerationTelemetry(LlmMetrics metrics, ILogger logger, GenerationStarted started, long receivedAt)
+    /// <param name="history">The messages sent to the provider: on the span only when <paramref name="capture"/> says so.</param>
+    public GenerationTelemetry(LlmMetrics metrics, ILogger logger, GenerationStarted started, long receivedAt, ContentCaptureOptions capture, ChatHistory history)
     {
         _metrics = metrics;
+        _capture = capture;
         _started = started;
         _receivedAt = receivedAt;
         _logScope = logger.BeginScope(new Dictionary<string, object>
@@ -46,6 +50,11 @@ internal sealed class GenerationTelemetry : IDisposable
             .SetTag(TagNames.Provider, started.Provider)
             .SetTag(TagNames.Model, started.Model)
             .SetTag("llmplatform.generation.id", started.GenerationId.ToString());
+        if (Captures)
+        {
+            _activity!.SetTag(CapturedContent.SystemInstructions, CapturedContent.SystemInstructionsOf(history, capture.MaxCapturedContentLength))
+                .SetTag(CapturedContent.InputMessages, CapturedContent.InputMessagesOf(history, capture.MaxCapturedContentLength));
+        }
         metrics.GenerationBegan();
     }
 
@@ -74,8 +83,14 @@ internal sealed class GenerationTelemetry : IDisposable
         ? null
         : Stopwatch.GetElapsedTime(_receivedAt, _providerRequestedAt) + Stopwatch.GetElapsedTime(_firstChunkAt, _firstChunkPublishedAt);
 
-    /// <summary>Records the generation's metrics and closes its span; <paramref name="errorCode"/> when it failed.</summary>
-    public void Ended(GenerationUsage usage, FinishReason finish, string? errorCode)
+    // Only for a span that is recorded: building the JSON for one nobody keeps would cost for nothing.
+    private bool Captures => _capture.CaptureContent && _activity is { IsAllDataRequested: true };
+
+    /// <summary>
+    /// Records the generation's metrics and closes its span; <paramref name="errorCode"/> when it failed;
+    /// <paramref name="reply"/>, the text streamed, goes on the span only when content is captured.
+    /// </summary>
+    public void Ended(GenerationUsage usage, FinishReason finish, string? errorCode, string reply)
     {
         ArgumentNullException.ThrowIfNull(usage);
         var duration = _providerRequestedAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_providerRequestedAt);
@@ -83,9 +98,12 @@ internal sealed class GenerationTelemetry : IDisposable
             usage.CompletionTokens, usage.Cost, duration.TotalSeconds, TimeToFirstChunk?.TotalSeconds, Overhead?.TotalSeconds, errorCode));
         if (_activity is null)
             return;
+        var finishReason = finish.ToString().ToLowerInvariant();
         _activity.SetTag("gen_ai.usage.input_tokens", usage.PromptTokens)
             .SetTag("gen_ai.usage.output_tokens", usage.CompletionTokens)
-            .SetTag("gen_ai.response.finish_reasons", new[] { finish.ToString().ToLowerInvariant() });
+            .SetTag("gen_ai.response.finish_reasons", new[] { finishReason });
+        if (Captures)
+            _activity.SetTag(CapturedContent.OutputMessages, CapturedContent.OutputMessagesOf(reply, finishReason, _capture.MaxCapturedContentLength));
         if (errorCode is not null)
         {
             _activity.SetTag(TagNames.ErrorType, errorCode);

@@ -29,6 +29,10 @@ public sealed partial class PrometheusScrape
     public double Sum(string name, params (string Key, string Value)[] labels) =>
         _samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(s => s.Value);
 
+    /// <summary>The values label <paramref name="key"/> takes on the samples named <paramref name="name"/>.</summary>
+    public IReadOnlySet<string> LabelValues(string name, string key) =>
+        _samples.Where(s => s.Name == name && s.Labels.ContainsKey(key)).Select(s => s.Labels[key]).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Whether any sample is named <paramref name="name"/>.</summary>
     public bool Has(string name) => _samples.Any(s => s.Name == name);
 

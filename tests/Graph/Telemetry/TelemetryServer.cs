@@ -10,7 +10,7 @@ namespace LlmPlatform.Graph.Tests.Telemetry;
 /// A server over SQLite with the stub provider, telemetry at its defaults, every finished span kept in memory (the
 /// InMemory exporter, beside whatever the server exports itself) and every log entry kept with its scopes.
 /// </summary>
-public sealed class TelemetryServer : StubProviderServer
+public class TelemetryServer : StubProviderServer
 {
     private readonly List<Activity> _spans = [];
 
@@ -26,69 +26,30 @@ public sealed class TelemetryServer : StubProviderServer
         }
     }
 
+    /// <summary>The first finished span <paramref name="match"/> accepts, waiting for it a while.</summary>
+    public async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match)
+    {
+        var deadline = DateTime.UtcNow + GenerationStreams.Wait;
+        while (true)
+        {
+            if (Spans.FirstOrDefault(match) is { } span)
+                return span;
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail("No such span among: " + string.Join(", ", Spans.Select(s => s.DisplayName)));
+            await Task.Delay(50);
+        }
+    }
+
     protected override Task<TestDatabase> CreateDatabaseCoreAsync() => Task.FromResult(TestDatabase.CreateSqlite());
 
     protected override void ConfigureServices(IServiceCollection services)
     {
-        services.ConfigureOpenTelemetryTracerProvider(traces => traces.AddInMemoryExporter(new LockedList(_spans)));
+        services.ConfigureOpenTelemetryTracerProvider(traces => traces.AddInMemoryExporter(new LockedSpanList(_spans)));
         services.AddLogging(logging =>
         {
             logging.AddProvider(Logs);
             logging.AddFilter<ScopedLogs>(null, LogLevel.Trace);
             logging.SetMinimumLevel(LogLevel.Trace);
         });
-    }
-
-    // The exporter adds from the thread that ends each span; tests read while spans still end.
-    private sealed class LockedList(List<Activity> inner) : ICollection<Activity>
-    {
-        public int Count
-        {
-            get
-            {
-                lock (inner)
-                    return inner.Count;
-            }
-        }
-
-        public bool IsReadOnly => false;
-
-        public void Add(Activity item)
-        {
-            lock (inner)
-                inner.Add(item);
-        }
-
-        public void Clear()
-        {
-            lock (inner)
-                inner.Clear();
-        }
-
-        public bool Contains(Activity item)
-        {
-            lock (inner)
-                return inner.Contains(item);
-        }
-
-        public void CopyTo(Activity[] array, int arrayIndex)
-        {
-            lock (inner)
-                inner.CopyTo(array, arrayIndex);
-        }
-
-        public bool Remove(Activity item)
-        {
-            lock (inner)
-                return inner.Remove(item);
-        }
-
-        public IEnumerator<Activity> GetEnumerator()
-        {
-            lock (inner)
-                return inner.ToList().GetEnumerator();
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -11,6 +11,7 @@ namespace LlmPlatform.Graph.Tests.Telemetry;
 /// What an operator sees of one generation on the stub provider: its tokens, cost and timings in <c>/metrics</c> (as
 /// Prometheus scrapes them), its spans, and its log entries with their scopes; and what nobody sees: the prompt or the key.
 /// </summary>
+[Collection(TelemetryScrapes.Collection)]
 public sealed class TelemetryTests(TelemetryServer server) : IClassFixture<TelemetryServer>
 {
     [Fact]
@@ -48,7 +49,7 @@ public sealed class TelemetryTests(TelemetryServer server) : IClassFixture<Telem
         var generation = await GenerateAsync(GenerationStreams.UniquePrompt());
         var id = TelemetryApi.GenerationIdOf(generation).ToString();
 
-        var chat = await WaitForSpanAsync(s => s.DisplayName == $"chat {StubProvider.Model}" && (string?)s.GetTagItem("llmplatform.generation.id") == id);
+        var chat = await server.WaitForSpanAsync(s => s.DisplayName == $"chat {StubProvider.Model}" && (string?)s.GetTagItem("llmplatform.generation.id") == id);
         var operation = server.Spans.Single(s => s.SpanId == chat.ParentSpanId);
         Assert.Equal("mutation " + TelemetryApi.StartOperationName, operation.DisplayName);
         Assert.Equal(StubProvider.Name, chat.GetTagItem("gen_ai.provider.name"));
@@ -82,7 +83,7 @@ public sealed class TelemetryTests(TelemetryServer server) : IClassFixture<Telem
         await GenerateAsync(prompt);
         // A prompt in a document's literal rather than in variables, too.
         await server.PostGraphQLRawAsync($$"""mutation { startGeneration(input: { prompt: "{{prompt}}" }) { generation { id } } }""");
-        await WaitForSpanAsync(s => s.DisplayName == "mutation");
+        await server.WaitForSpanAsync(s => s.DisplayName == "mutation");
 
         var spans = string.Join('\n', server.Spans.Select(s => s.DisplayName + " " + string.Join(",", s.TagObjects.Select(t => $"{t.Key}={t.Value}"))
             + string.Join(",", s.Events.SelectMany(e => e.Tags.Select(t => $"{t.Key}={t.Value}")))));
@@ -101,19 +102,6 @@ public sealed class TelemetryTests(TelemetryServer server) : IClassFixture<Telem
     private Task<JsonNode> GenerateAsync(string prompt) => server.GenerateAsync(prompt);
 
     private static double Milliseconds(JsonNode? value) => value!.GetValue<double>();
-
-    private async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match)
-    {
-        var deadline = DateTime.UtcNow + GenerationStreams.Wait;
-        while (true)
-        {
-            if (server.Spans.FirstOrDefault(match) is { } span)
-                return span;
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail("No such span among: " + string.Join(", ", server.Spans.Select(s => s.DisplayName)));
-            await Task.Delay(50);
-        }
-    }
 
     private async Task<ScopedLogs.Entry> WaitForLogAsync(Func<ScopedLogs.Entry, bool> match)
     {
