@@ -4,21 +4,25 @@ using LlmPlatform.Llm.Budgets;
 
 namespace LlmPlatform.Graph.Budgets;
 
-public sealed class BudgetPeriodGraphType : EnumerationGraphType<BudgetPeriod>
+public sealed class BudgetPeriodGraphType : EnumerationGraphType
 {
     public BudgetPeriodGraphType()
     {
         Name = "BudgetPeriod";
         Description = "A period budgets are counted in; days and months start at midnight in `Budgets:TimeZone` (UTC by default).";
+        Add("DAY", BudgetPeriod.Day, "The current day.");
+        Add("MONTH", BudgetPeriod.Month, "The current calendar month.");
     }
 }
 
-public sealed class BudgetSourceGraphType : EnumerationGraphType<BudgetSource>
+public sealed class BudgetSourceGraphType : EnumerationGraphType
 {
     public BudgetSourceGraphType()
     {
         Name = "BudgetSource";
-        Description = "Where a budget comes from: ROLE (the configured budgets of the user's roles, the most generous of each limit) or USER (the user's own, set by an admin, replacing the roles' as a whole).";
+        Description = "Where a budget comes from.";
+        Add("ROLE", BudgetSource.Role, "The configured budgets of the user's roles (`Budgets:Roles`), each limit at its most generous among them.");
+        Add("USER", BudgetSource.User, "The user's own budget, set by an admin with `setUserBudget`; it replaces the roles' budgets as a whole.");
     }
 }
 
