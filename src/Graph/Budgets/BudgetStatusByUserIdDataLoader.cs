@@ -19,7 +19,7 @@ public sealed class BudgetStatusByUserIdDataLoader(BudgetReader reader, CurrentU
             return new Dictionary<Guid, BudgetStatus>();
         var configured = options.CurrentValue;
         var now = clock.GetUtcNow();
-        var window = BudgetWindow.At(now, configured.Zone);
+        var window = BudgetWindow.At(now, configured.FindZone());
         var budgets = configured.Enabled ? await reader.BudgetsAsync(visible, cancellationToken) : new Dictionary<Guid, UserBudgetLimits>();
         var spent = await reader.SpendAsync(visible, window, cancellationToken);
         return visible.ToDictionary(id => id, id => new BudgetStatus(id, budgets.GetValueOrDefault(id), spent[id], window, now));

@@ -29,8 +29,8 @@ public sealed class BudgetOptions : IValidatableObject
     [MinLength(1)]
     public string RedisKeyPrefix { get; set; } = "llmplatform:budget:";
 
-    /// <summary>The time zone named by <see cref="TimeZone"/>.</summary>
-    public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+    /// <summary>The time zone named by <see cref="TimeZone"/> (a method: validation reads every property, and this one throws for an unknown name).</summary>
+    public TimeZoneInfo FindZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -15,7 +15,7 @@ public sealed class GenerationBudget(BudgetReader reader, IBudgetCounters counte
         if (!budgets.TryGetValue(userId, out var budget))
             return null;
         var now = clock.GetUtcNow();
-        var window = BudgetWindow.At(now, configured.Zone);
+        var window = BudgetWindow.At(now, configured.FindZone());
         if (await counters.AddAsync(userId, window, default, cancellationToken) is not { } spent)
             return null;
         return Refusal(budget.Limits, spent, window, now);
@@ -26,7 +26,7 @@ public sealed class GenerationBudget(BudgetReader reader, IBudgetCounters counte
         var configured = options.CurrentValue;
         if (!configured.Enabled || (spent.Tokens <= 0 && spent.Cost <= 0))
             return;
-        await counters.AddAsync(userId, BudgetWindow.At(clock.GetUtcNow(), configured.Zone), spent, cancellationToken);
+        await counters.AddAsync(userId, BudgetWindow.At(clock.GetUtcNow(), configured.FindZone()), spent, cancellationToken);
     }
 
     /// <summary>
