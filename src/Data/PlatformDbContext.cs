@@ -23,6 +23,7 @@ public abstract class PlatformDbContext(DbContextOptions options)
     public DbSet<ProviderKey> ProviderKeys => Set<ProviderKey>();
     public DbSet<Generation> Generations => Set<Generation>();
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+    public DbSet<UserBudget> UserBudgets => Set<UserBudget>();
 
     public DbSet<UsageModelRollup> UsageModelRollups => Set<UsageModelRollup>();
 
@@ -125,6 +126,14 @@ public abstract class PlatformDbContext(DbContextOptions options)
             key.Property(k => k.LastFour).HasMaxLength(ProviderKey.LastFourLength);
             key.HasOne(k => k.User).WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
             key.HasIndex(k => new { k.UserId, k.Provider }).IsUnique();
+        });
+
+        builder.Entity<UserBudget>(budget =>
+        {
+            budget.HasKey(b => b.UserId);
+            budget.Property(b => b.DailyCost).HasPrecision(18, 8);
+            budget.Property(b => b.MonthlyCost).HasPrecision(18, 8);
+            budget.HasOne(b => b.User).WithOne().HasForeignKey<UserBudget>(b => b.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         // OpenIddict's applications, authorizations, scopes and tokens, keyed by Guid like the users.

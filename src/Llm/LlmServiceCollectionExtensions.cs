@@ -1,3 +1,4 @@
+using LlmPlatform.Llm.Budgets;
 using LlmPlatform.Llm.Caching;
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Generation;
@@ -42,6 +43,7 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<ChatHistoryBuilder>();
         builder.AddGenerationRateLimits();
+        builder.AddGenerationBudgets();
         builder.AddResponseCache();
         services.AddSingleton<GenerationInstance>();
         services.AddSingleton<ActiveGenerations>();

@@ -84,7 +84,7 @@ public sealed class GenerationCommands(GenerationService generations, CurrentUse
         input is null ? null : new ResponseFormat(input.Type, input.JsonSchema?.Name, input.JsonSchema?.Schema, input.JsonSchema?.Strict ?? false);
 
     private static UserError ToUserError(GenerationError error) =>
-        new(error.Message, error.Code, error.Field is null ? null : ["input", error.Field], error.RetryAfter);
+        new(error.Message, error.Code, error.Field is null ? null : ["input", error.Field], error.RetryAfter, error.ResetsAt);
 
     private static GraphQL.ExecutionError ToExecutionError(UserError error)
     {
@@ -94,6 +94,8 @@ public sealed class GenerationCommands(GenerationService generations, CurrentUse
             extensions["field"] = error.Field;
         if (error.RetryAfterSeconds is { } retryAfter)
             extensions["retryAfter"] = retryAfter;
+        if (error.ResetsAt is { } resetsAt)
+            extensions["resetsAt"] = resetsAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         if (extensions.Count > 0)
             failure.Extensions = extensions;
         return failure;

@@ -1,5 +1,6 @@
 using LlmPlatform.Graph.Users;
 using LlmPlatform.Graph.Analytics;
+using LlmPlatform.Graph.Budgets;
 using GraphQL;
 using GraphQL.Types;
 using LlmPlatform.Graph.Conversations;
@@ -23,5 +24,6 @@ public sealed class MutationGraphType : ObjectGraphType
         this.AddGenerationMutations();
         this.AddProviderKeyMutations();
         this.AddAnalyticsEventMutations();
+        this.AddBudgetMutations();
     }
 }

@@ -3,6 +3,7 @@ using GraphQL.Execution;
 using GraphQL.Types;
 using GraphQL.Validation.Complexity;
 using LlmPlatform.Graph.Analytics;
+using LlmPlatform.Graph.Budgets;
 using LlmPlatform.Graph.Conversations;
 using LlmPlatform.Graph.Generation;
 using LlmPlatform.Graph.Personas;
@@ -39,6 +40,7 @@ public static class SchemaServiceCollectionExtensions
         services.AddGeneration();
         services.AddProviders();
         services.AddUsage();
+        services.AddBudgets();
         builder.AddAnalyticsEvents();
 
         // Registered before the engine's own, which it registers only when none is.

@@ -62,7 +62,13 @@ public sealed class UserCommands(UserManager<PlatformUser> users, CurrentUser us
     {
         if (!user.IsKnown)
             return null;
-        var account = await users.FindByIdAsync(user.Id.ToString());
+        return await FindAsync(user.Id);
+    }
+
+    /// <summary>Any user's profile, for callers who may see it; null when there is no such user.</summary>
+    public async Task<UserProfile?> FindAsync(Guid id)
+    {
+        var account = await users.FindByIdAsync(id.ToString());
         return account is null ? null : await ProfileOfAsync(account);
     }
 

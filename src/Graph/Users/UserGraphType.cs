@@ -1,5 +1,6 @@
 using GraphQL.Types;
 using LlmPlatform.Graph.Analytics;
+using LlmPlatform.Graph.Budgets;
 using LlmPlatform.Graph.Schema;
 
 namespace LlmPlatform.Graph.Users;
@@ -23,5 +24,6 @@ public sealed class UserGraphType : ObjectGraphType<UserProfile>
             .Resolve(ctx => ctx.Source.Roles);
         Field(u => u.CreatedAt).Description("When the account was created (UTC).");
         this.AddUserUsage();
+        this.AddUserBudget();
     }
 }

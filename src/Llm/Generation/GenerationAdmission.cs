@@ -3,6 +3,7 @@ using LlmPlatform.Data;
 using LlmPlatform.Data.Entities;
 using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Seeding;
+using LlmPlatform.Llm.Budgets;
 using LlmPlatform.Llm.Caching;
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Keys;
@@ -28,6 +29,7 @@ public sealed class GenerationAdmission(
     ChatHistoryBuilder histories,
     TokenCounter tokens,
     IGenerationRateLimiter limiter,
+    IGenerationBudget budget,
     ResponseCache responseCache,
     TimeProvider clock,
     IOptions<GenerationOptions> options,
@@ -101,6 +103,8 @@ public sealed class GenerationAdmission(
         if (built is not { } history)
             return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.TooLong, $"The prompt does not fit the context window of {model}.", "prompt"));
 
+        if (await budget.CheckAsync(userId, cancellationToken) is { } spent)
+            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.BudgetExceeded, spent.Message, null, spent.RetryAfter, spent.ResetsAt));
         // Counted only once the request is known to be good, so that bad input costs no quota.
         if (await limiter.TryAcquireAsync(rateLimitKey, cancellationToken) is { } refusal)
             return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.RateLimited, refusal.Message, null, refusal.RetryAfter));

@@ -55,4 +55,5 @@ public static class GenerationErrorCodes
     public const string StorageUnavailable = "STORAGE_UNAVAILABLE";
     public const string ResponseFormatUnsupported = "RESPONSE_FORMAT_UNSUPPORTED";
     public const string InvalidResponseFormat = "INVALID_RESPONSE_FORMAT";
+    public const string BudgetExceeded = "BUDGET_EXCEEDED";
 }

@@ -12,9 +12,10 @@ public sealed record GenerationRequest(
 
 /// <summary>
 /// Why a request was refused before any provider was called; nothing was written. A refusal that passes with time
-/// (<see cref="GenerationErrorCodes.RateLimited"/>) says when to try again.
+/// (<see cref="GenerationErrorCodes.RateLimited"/>) says when to try again; a spent budget
+/// (<see cref="GenerationErrorCodes.BudgetExceeded"/>) also says when it renews.
 /// </summary>
-public sealed record GenerationError(string Code, string Message, string? Field, TimeSpan? RetryAfter = null);
+public sealed record GenerationError(string Code, string Message, string? Field, TimeSpan? RetryAfter = null, DateTimeOffset? ResetsAt = null);
 
 /// <summary>The outcome of starting a generation: its first event, or the reasons it was refused.</summary>
 public sealed record GenerationStart(GenerationStarted? Started, IReadOnlyList<GenerationError> Errors)

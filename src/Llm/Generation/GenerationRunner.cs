@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlmPlatform.Data.Entities;
+using LlmPlatform.Llm.Budgets;
 using LlmPlatform.Llm.Caching;
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Limits;
@@ -24,6 +25,7 @@ public sealed partial class GenerationRunner(
     GenerationStore store,
     TokenCounter tokens,
     IGenerationRateLimiter limiter,
+    IGenerationBudget budget,
     TimeProvider clock,
     IOptions<GenerationOptions> options,
     LlmMetrics metrics,
@@ -133,6 +135,8 @@ public sealed partial class GenerationRunner(
         // Before the final event: a caller who starts again on seeing it must find these tokens counted. A cache hit
         // spent no provider tokens, nor did a call an open circuit refused (it opened after admission): none are charged.
         await limiter.RecordTokensAsync(job.RateLimitKey, providerCalled && !usage.Cached ? usage.TotalTokens : 0, CancellationToken.None);
+        // Counted as the usage row will be (a cache hit not at all), and before it is stored: see BudgetReader.
+        await budget.RecordAsync(started.OwnerId, usage.Cached ? default : new Spend(usage.TotalTokens, usage.Cost), CancellationToken.None);
         GenerationEvent last;
         try
         {

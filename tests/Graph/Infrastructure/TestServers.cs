@@ -35,6 +35,7 @@ public sealed class TestServers
         ("Worker:RedisKeyPrefix", "worker:"),
         ("Llm:Generation:RedisKeyPrefix", "generation:"),
         ("Analytics:Events:RedisKeyPrefix", "events:"),
+        ("Budgets:RedisKeyPrefix", "budget:"),
     ];
 
     private readonly Func<Task<TestDatabase>> _createDatabase;

@@ -1044,6 +1044,33 @@ namespace LlmPlatform.Data.Migrations.Postgres
                     b.ToTable("UsageRollups");
                 });
 
+            modelBuilder.Entity("LlmPlatform.Data.Entities.UserBudget", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal?>("DailyCost")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("numeric(18,8)");
+
+                    b.Property<long?>("DailyTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal?>("MonthlyCost")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("numeric(18,8)");
+
+                    b.Property<long?>("MonthlyTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("UserBudgets");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1472,6 +1499,17 @@ namespace LlmPlatform.Data.Migrations.Postgres
                     b.HasOne("LlmPlatform.Data.Entities.PlatformUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("LlmPlatform.Data.Entities.UserBudget", b =>
+                {
+                    b.HasOne("LlmPlatform.Data.Entities.PlatformUser", "User")
+                        .WithOne()
+                        .HasForeignKey("LlmPlatform.Data.Entities.UserBudget", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 

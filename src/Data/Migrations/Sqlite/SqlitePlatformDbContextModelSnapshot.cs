@@ -1033,6 +1033,33 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                     b.ToTable("UsageRollups");
                 });
 
+            modelBuilder.Entity("LlmPlatform.Data.Entities.UserBudget", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("DailyCost")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("DailyTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("MonthlyCost")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("MonthlyTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("UserBudgets");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1455,6 +1482,17 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                     b.HasOne("LlmPlatform.Data.Entities.PlatformUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("LlmPlatform.Data.Entities.UserBudget", b =>
+                {
+                    b.HasOne("LlmPlatform.Data.Entities.PlatformUser", "User")
+                        .WithOne()
+                        .HasForeignKey("LlmPlatform.Data.Entities.UserBudget", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmPlatform.Llm.Budgets;
+
+/// <summary>Checks and counts budgets: the user's budget from the database, their spend from the counters.</summary>
+public sealed class GenerationBudget(BudgetReader reader, IBudgetCounters counters, IOptionsMonitor<BudgetOptions> options, TimeProvider clock)
+    : IGenerationBudget
+{
+    public async ValueTask<BudgetRefusal?> CheckAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var configured = options.CurrentValue;
+        if (!configured.Enabled)
+            return null;
+        var budgets = await reader.BudgetsAsync([userId], cancellationToken);
+        if (!budgets.TryGetValue(userId, out var budget))
+            return null;
+        var now = clock.GetUtcNow();
+        var window = BudgetWindow.At(now, configured.FindZone());
+        if (await counters.AddAsync(userId, window, default, cancellationToken) is not { } spent)
+            return null;
+        return Refusal(budget.Limits, spent, window, now);
+    }
+
+    public async ValueTask RecordAsync(Guid userId, Spend spent, CancellationToken cancellationToken)
+    {
+        var configured = options.CurrentValue;
+        if (!configured.Enabled || (spent.Tokens <= 0 && spent.Cost <= 0))
+            return;
+        await counters.AddAsync(userId, BudgetWindow.At(clock.GetUtcNow(), configured.FindZone()), spent, cancellationToken);
+    }
+
+    /// <summary>
+    /// The refusal for the spent budgets, or null: the one that renews last, since nothing may start before every spent
+    /// budget has renewed.
+    /// </summary>
+    public static BudgetRefusal? Refusal(BudgetLimits limits, PeriodSpend spent, BudgetWindow window, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(window);
+        BudgetRefusal? Spent(BudgetPeriod period, Spend spend, long? tokens, decimal? cost) =>
+            spend.Tokens >= tokens || spend.Cost >= cost
+                ? new BudgetRefusal(period, ByCost: !(spend.Tokens >= tokens), window.EndOf(period), window.EndOf(period) - now)
+                : null;
+        return Spent(BudgetPeriod.Month, spent.Month, limits.MonthlyTokens, limits.MonthlyCost)
+            ?? Spent(BudgetPeriod.Day, spent.Day, limits.DailyTokens, limits.DailyCost);
+    }
+}
