@@ -36,6 +36,8 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<LlmMetrics>();
         services.AddSingleton<CredentialPipelines>();
         services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton<RouteChooser>();
+        services.AddSingleton<TargetChainBuilder>();
         builder.AddProviderKeys();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<ChatHistoryBuilder>();
