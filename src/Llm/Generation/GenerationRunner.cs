@@ -134,8 +134,10 @@ public sealed partial class GenerationRunner(
         if (job.Cache is { } cache && ReferenceEquals(serving, job.Chain.Primary))
             await cache.StoreIfCompleteAsync(text, finish, status, usage);
         // Before the final event: a caller who starts again on seeing it must find these tokens counted. A cache hit
-        // spent no provider tokens, nor did a call an open circuit refused (it opened after admission): none are charged.
-        await limiter.RecordTokensAsync(job.RateLimitKey, providerCalled && !usage.Cached ? usage.TotalTokens : 0, CancellationToken.None);
+        // spent no provider tokens, nor did a call an open circuit refused (it opened after admission), nor targets that
+        // failed before answering anything (an error status, a stall): none are charged.
+        var providerAnswered = reported is not null || chunks > 0;
+        await limiter.RecordTokensAsync(job.RateLimitKey, providerCalled && providerAnswered && !usage.Cached ? usage.TotalTokens : 0, CancellationToken.None);
         GenerationEvent last;
         try
         {
