@@ -22,7 +22,8 @@ public class FailoverHost : LlmHost
     public const string SecondModel = "second-model";
     public const int RequestsPerMinute = 3;
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(30);
-    public static readonly TimeSpan FirstTokenTimeout = TimeSpan.FromMilliseconds(500);
+    // Long enough that a loaded machine does not make a healthy first target look silent.
+    public static readonly TimeSpan FirstTokenTimeout = TimeSpan.FromSeconds(3);
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 

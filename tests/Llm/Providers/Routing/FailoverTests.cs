@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Limits;
+using LlmPlatform.Llm.Telemetry;
 using LlmPlatform.Testing.Stubs;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +18,18 @@ public sealed class FailoverTests(FailoverHost host) : IClassFixture<FailoverHos
         host.Reset();
         host.FirstStub.Enqueue(StubFault.Status(status, retryAfter: status == 429 ? "1" : null));
         var caller = "user:" + Guid.NewGuid();
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == LlmActivitySource.Instance.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = span =>
+            {
+                lock (spans)
+                    spans.Add(span);
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
 
         var (started, events) = await host.RunAsync("fail over, please", caller);
 
@@ -26,6 +40,20 @@ public sealed class FailoverTests(FailoverHost host) : IClassFixture<FailoverHos
         Assert.Equal(StubServer.DefaultTokens, events.OfType<TokenChunk>().Select(c => c.Text));
         Assert.Equal(Enumerable.Range(0, StubServer.DefaultTokens.Count), events.OfType<TokenChunk>().Select(c => c.Index));
         Assert.Equal((1, 1), (host.FirstStub.Requests.Count, host.SecondStub.Requests.Count));
+        // The generation's span records the failover where it happened, with the target left and why.
+        // It ends just after the final event was published.
+        Activity? span = null;
+        for (var waited = 0; span is null && waited < 200; waited++)
+        {
+            lock (spans)
+                span = spans.SingleOrDefault(s => (string?)s.GetTagItem("llmplatform.generation.id") == started.GenerationId.ToString());
+            if (span is null)
+                await Task.Delay(50);
+        }
+        Assert.NotNull(span);
+        var failover = Assert.Single(span.Events, e => e.Name == "llmplatform.provider.failover");
+        Assert.Equal(FailoverHost.First, failover.Tags.Single(t => t.Key == LlmMetrics.TagNames.Provider).Value);
+        Assert.Equal(status.ToString(System.Globalization.CultureInfo.InvariantCulture), failover.Tags.Single(t => t.Key == LlmMetrics.TagNames.Reason).Value);
 
         // Stored as served: the usage row (which `usage(groupBy: PROVIDER)` counts) and the generation's row.
         var usage = await host.ReadAsync(db => db.UsageEvents.SingleAsync(u => u.GenerationId == started.GenerationId));
@@ -51,7 +79,9 @@ public sealed class FailoverTests(FailoverHost host) : IClassFixture<FailoverHos
 
         var completed = Assert.IsType<GenerationCompleted>(events[^1]);
         Assert.Equal((FailoverHost.Second, 2), (completed.Usage.Provider, completed.Usage.Attempts));
-        Assert.True(host.FirstStub.Requests.Single().WasAborted);
+        // The stalled call was given up, not left hanging (on a loaded machine it may not have reached the stub at all).
+        foreach (var stalled in host.FirstStub.Requests)
+            await stalled.Aborted.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Single(host.SecondStub.Requests);
     }
 
