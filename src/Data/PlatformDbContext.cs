@@ -51,6 +51,7 @@ public abstract class PlatformDbContext(DbContextOptions options)
             persona.Property(p => p.SystemPrompt).HasMaxLength(Persona.SystemPromptMaxLength);
             persona.Property(p => p.DefaultProvider).HasMaxLength(Persona.ProviderMaxLength);
             persona.Property(p => p.DefaultModel).HasMaxLength(Persona.ModelMaxLength);
+            persona.Property(p => p.Route).HasMaxLength(Persona.RouteMaxLength);
             persona.HasOne(p => p.Owner).WithMany().HasForeignKey(p => p.OwnerId).OnDelete(DeleteBehavior.Cascade);
             persona.HasIndex(p => new { p.OwnerId, p.UpdatedAt });
             persona.HasIndex(p => p.Name);
@@ -80,6 +81,7 @@ public abstract class PlatformDbContext(DbContextOptions options)
             usage.Property(u => u.Provider).HasMaxLength(Persona.ProviderMaxLength);
             usage.Property(u => u.Model).HasMaxLength(Persona.ModelMaxLength);
             usage.Property(u => u.Cost).HasPrecision(18, 8);
+            usage.Property(u => u.Attempts).HasDefaultValue(1);
             usage.HasIndex(u => u.GenerationId).IsUnique();
             usage.HasIndex(u => new { u.UserId, u.CreatedAt });
             usage.HasIndex(u => new { u.Provider, u.Model, u.CreatedAt });

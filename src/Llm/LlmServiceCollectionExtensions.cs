@@ -39,6 +39,8 @@ public static class LlmServiceCollectionExtensions
         services.AddHostedService<ContentCaptureWarning>();
         services.AddSingleton<CredentialPipelines>();
         services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton<RouteChooser>();
+        services.AddSingleton<TargetChainBuilder>();
         builder.AddProviderKeys();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<ChatHistoryBuilder>();

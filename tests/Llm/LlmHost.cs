@@ -1,5 +1,10 @@
 using LlmPlatform.Data;
 using LlmPlatform.Data.Entities;
+using LlmPlatform.Data.Queries;
+using LlmPlatform.Data.Seeding;
+using LlmPlatform.Llm.Generation;
+using LlmPlatform.Llm.Providers;
+using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -13,6 +18,8 @@ public class LlmHost : IAsyncLifetime
 {
     /// <summary>The caller the tests' generations count against.</summary>
     public const string RateLimitKey = "user:local";
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"llmplatform-llm-{Guid.NewGuid():N}.db");
     private IHost? _host;
@@ -31,6 +38,10 @@ public class LlmHost : IAsyncLifetime
         // The limits have tests of their own; here they would only make the number of tests in a class matter.
         new("Llm:RateLimits:Enabled", "false"),
     ];
+
+    /// <summary>Settings with one value per key: a later value for a key wins.</summary>
+    protected static IEnumerable<KeyValuePair<string, string?>> Merge(IEnumerable<KeyValuePair<string, string?>> settings) =>
+        settings.GroupBy(s => s.Key, StringComparer.OrdinalIgnoreCase).Select(g => g.Last());
 
     /// <summary>A last say over the host before it is built (a test logger, say); settings belong in <see cref="Settings"/>.</summary>
     protected virtual void ConfigureHost(HostApplicationBuilder builder)
@@ -67,6 +78,43 @@ public class LlmHost : IAsyncLifetime
         await db.SaveChangesAsync();
         return id;
     });
+
+    /// <summary>Every event of a generation, from its start to its final event.</summary>
+    public async Task<List<GenerationEvent>> WatchAllAsync(Guid generationId, Action<GenerationEvent>? onEvent = null, Guid? userId = null)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        var events = new List<GenerationEvent>();
+        await foreach (var e in Get<GenerationService>().WatchAsync(generationId, null, new Viewer(userId ?? LocalUser.Id, false), timeout.Token))
+        {
+            events.Add(e);
+            onEvent?.Invoke(e);
+        }
+        return events;
+    }
+
+    /// <summary>
+    /// Calls a provider once straight through its connector: the first call JIT-compiles the connector's whole path (about
+    /// a second, more with hosts starting in parallel), paid here where no idle timeout is watching. A host with a short
+    /// provider timeout may need a second go.
+    /// </summary>
+    public async Task WarmUpAsync(string provider, string model)
+    {
+        var history = new ChatHistory();
+        history.AddUserMessage("warm up");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await foreach (var chunk in Get<ProviderRegistry>().Find(provider)!.GetService(model).GetStreamingChatMessageContentsAsync(history))
+                    Assert.NotNull(chunk);
+                break;
+            }
+            catch (Exception) when (attempt < 5)
+            {
+                // Timed out while compiling; the next attempt finds it compiled.
+            }
+        }
+    }
 
     public async Task<T> ReadAsync<T>(Func<PlatformDbContext, Task<T>> read)
     {

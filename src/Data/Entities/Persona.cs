@@ -8,6 +8,7 @@ public sealed class Persona
     public const int SystemPromptMaxLength = 20_000;
     public const int ProviderMaxLength = 64;
     public const int ModelMaxLength = 128;
+    public const int RouteMaxLength = 64;
 
     public Guid Id { get; set; }
     public string Name { get; set; } = "";
@@ -28,4 +29,7 @@ public sealed class Persona
 
     /// <summary>Deterministic generations (temperature 0) of this persona may be answered from the response cache.</summary>
     public bool CacheResponses { get; set; }
+
+    /// <summary>A configured route (<c>Llm:Routes:&lt;name&gt;</c>) its generations follow when the request names no provider or route.</summary>
+    public string? Route { get; set; }
 }

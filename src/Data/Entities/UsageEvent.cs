@@ -27,6 +27,9 @@ public sealed class UsageEvent
     /// handling to the provider request, plus from the provider's first chunk to its publication. Null when no token came.
     /// </summary>
     public double? OverheadMs { get; set; }
+
+    /// <summary>Targets of the generation's route tried, the one that served (or failed last) included; 1 without failover.</summary>
+    public int Attempts { get; set; } = 1;
 }
 
 public enum GenerationStatus

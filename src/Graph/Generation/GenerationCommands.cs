@@ -77,7 +77,7 @@ public sealed class GenerationCommands(GenerationService generations, CurrentUse
         return errors.Count > 0
             ? (null, errors)
             : (new GenerationRequest(conversationId, personaId, input.Prompt, input.Provider, input.Model, input.Temperature, input.MaxTokens, input.TopP,
-                input.Cache, ToResponseFormat(input.ResponseFormat), receivedAt == 0 ? null : receivedAt), []);
+                input.Cache, ToResponseFormat(input.ResponseFormat), receivedAt == 0 ? null : receivedAt, input.Route), []);
     }
 
     private static ResponseFormat? ToResponseFormat(ResponseFormatInput? input) =>

@@ -30,8 +30,8 @@ public sealed class GenerationStartedGraphType : ObjectGraphType<GenerationStart
             .Resolve(ctx => GenerationState.Running(ctx.Source));
         Field<NonNullGraphType<ConversationGraphType>>("conversation").Description("The conversation it writes into; a new one when none was given.")
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<ConversationByIdDataLoader>().Load(ctx.Source.ConversationId));
-        Field(e => e.Provider).Description("The provider answering.");
-        Field(e => e.Model).Description("The model answering.");
+        Field(e => e.Provider).Description("The provider called first (or whose cached reply is replayed). When it fails before its first token, the route moves on: `Usage.provider` names the one that served.");
+        Field(e => e.Model).Description("The model called first; `Usage.model` names the one that served.");
     }
 }
 
@@ -102,5 +102,8 @@ public sealed class UsageGraphType : ObjectGraphType<GenerationUsage>
         Field(u => u.Cached).Description("True when the reply was replayed from the response cache: no provider was called, so its cost is 0; its tokens are those of the reply it replays.");
         Field(u => u.OverheadMs, nullable: true).Description(
             "Milliseconds the server itself added before the first token reached the viewers: from the start of the operation to the provider request, plus from the provider's first chunk to its publication to the viewers. Null when no token came.");
+        Field(u => u.Provider).Description("The provider that served the reply (or failed last): the first target of the route that sent a token.");
+        Field(u => u.Model).Description("The model that served the reply (or failed last).");
+        Field(u => u.Attempts).Description("Targets of the route tried, the one that served (or failed last) included; targets skipped without a call (open circuit, no key) count. 1 without failover.");
     }
 }

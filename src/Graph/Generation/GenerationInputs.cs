@@ -4,7 +4,7 @@ namespace LlmPlatform.Graph.Generation;
 
 public sealed record GenerateInput(
     string? ConversationId, string? PersonaId, string Prompt, string? Provider, string? Model, double? Temperature, int? MaxTokens, double? TopP = null,
-    bool? Cache = null, ResponseFormatInput? ResponseFormat = null);
+    bool? Cache = null, ResponseFormatInput? ResponseFormat = null, string? Route = null);
 
 public sealed class GenerateInputGraphType : InputObjectGraphType<GenerateInput>
 {
@@ -22,6 +22,7 @@ public sealed class GenerateInputGraphType : InputObjectGraphType<GenerateInput>
         Field(i => i.TopP, nullable: true).Description("Nucleus sampling: draw only from the likeliest tokens whose probabilities add up to this; more than 0 and at most 1. The provider's default when not given.");
         Field(i => i.Cache, nullable: true).Description("Answer from the response cache when this exact request (provider, model, messages and settings) was answered before, and store the reply otherwise. Only deterministic requests (temperature 0) use it; the persona's `cacheResponses` when not given.");
         Field<ResponseFormatInputGraphType>("responseFormat").Description("The shape the reply must have; TEXT when not given.");
+        Field(i => i.Route, nullable: true).Description("A route configured on the server (`Llm:Routes`) instead of a provider and model: its targets are tried in order, the next when one fails before its first token (an error, a timeout, an open circuit, no key). Not with `provider` or `model` (ROUTE_CONFLICT); an unknown name is UNKNOWN_ROUTE. The persona's route, else its provider, else the server's default route or provider, when none of them is given.");
     }
 }
 

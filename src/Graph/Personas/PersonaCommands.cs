@@ -5,12 +5,13 @@ using LlmPlatform.Graph.Schema;
 using LlmPlatform.Graph.Users;
 using Microsoft.EntityFrameworkCore;
 using LlmPlatform.Llm.Generation;
+using LlmPlatform.Llm.Providers;
 using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Graph.Personas;
 
 /// <summary>Creates, changes and deletes the current user's personas. Bad input writes nothing.</summary>
-public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> contexts, CurrentUser user, TimeProvider clock, IOptions<PersonaOptions> options, IOptions<GenerationOptions> generation)
+public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> contexts, CurrentUser user, TimeProvider clock, IOptions<PersonaOptions> options, IOptions<GenerationOptions> generation, IOptions<LlmOptions> llm)
 {
     public async Task<PersonaPayload> CreateAsync(CreatePersonaInput input, CancellationToken cancellationToken)
     {
@@ -23,6 +24,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
         PersonaRules.CheckOptionalText("defaultModel", input.DefaultModel, Persona.ModelMaxLength, errors);
         PersonaRules.CheckTemperature(input.Temperature, errors);
         PersonaRules.CheckMaxTokens(input.MaxTokens, generation.Value.MaxTokensLimit, errors);
+        PersonaRules.CheckRoute(input.Route, llm.Value.Routes, errors);
         if (errors.Count > 0)
             return PersonaPayload.Failed(errors);
 
@@ -38,6 +40,7 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
             Temperature = input.Temperature ?? SamplingDefaults.Temperature,
             MaxTokens = input.MaxTokens,
             CacheResponses = input.CacheResponses ?? false,
+            Route = input.Route,
             OwnerId = user.Id,
             CreatedAt = now,
             UpdatedAt = now,
@@ -72,6 +75,8 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
             PersonaRules.CheckMaxTokens(input.MaxTokens.Value, generation.Value.MaxTokensLimit, errors);
         if (input.CacheResponses is { IsSet: true, Value: null })
             errors.Add(UserError.Required("cacheResponses"));
+        if (input.Route.IsSet)
+            PersonaRules.CheckRoute(input.Route.Value, llm.Value.Routes, errors);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var (persona, error) = await FindOwnAsync(db, input.Id, cancellationToken);
@@ -96,6 +101,8 @@ public sealed class PersonaCommands(IDbContextFactory<PlatformDbContext> context
             persona!.MaxTokens = input.MaxTokens.Value;
         if (input.CacheResponses.Value is { } cacheResponses)
             persona!.CacheResponses = cacheResponses;
+        if (input.Route.IsSet)
+            persona!.Route = input.Route.Value;
         persona!.UpdatedAt = Now();
         await db.SaveChangesAsync(cancellationToken);
         return new PersonaPayload(persona, []);

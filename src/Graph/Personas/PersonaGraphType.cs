@@ -28,6 +28,7 @@ public sealed class PersonaGraphType : ObjectGraphType<Persona>
         Field(p => p.CreatedAt).Description("When the persona was created (UTC).");
         Field(p => p.UpdatedAt).Description("When the persona was last changed (UTC).");
         Field(p => p.CacheResponses).Description("True when deterministic generations (temperature 0) may be answered from the response cache; a request's `cache` overrides it.");
+        Field(p => p.Route, nullable: true).Description(CreatePersonaInputGraphType.RouteDescription);
         this.AddPersonaUsage();
     }
 }

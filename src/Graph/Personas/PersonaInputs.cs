@@ -7,7 +7,7 @@ namespace LlmPlatform.Graph.Personas;
 
 public sealed record CreatePersonaInput(
     string Name, string? Description, string SystemPrompt, string? DefaultProvider, string? DefaultModel,
-    double? Temperature, int? MaxTokens, bool? CacheResponses = null);
+    double? Temperature, int? MaxTokens, bool? CacheResponses = null, string? Route = null);
 
 public sealed class CreatePersonaInputGraphType : InputObjectGraphType<CreatePersonaInput>
 {
@@ -23,7 +23,10 @@ public sealed class CreatePersonaInputGraphType : InputObjectGraphType<CreatePer
         Field(i => i.Temperature, nullable: true).Description(string.Create(CultureInfo.InvariantCulture, $"Sampling temperature, {SamplingDefaults.MinTemperature} to {SamplingDefaults.MaxTemperature}; {SamplingDefaults.Temperature} when not given."));
         Field(i => i.MaxTokens, nullable: true).Description("The most tokens a reply may have, from 1 to the server's `Llm:Generation:MaxTokensLimit` (32000 unless configured); a generation on a model that allows fewer is refused. Null for the model's limit.");
         Field(i => i.CacheResponses, nullable: true).Description("Answer deterministic generations (temperature 0) from the response cache when the same request was answered before; false when not given. A request's `cache` overrides it.");
+        Field(i => i.Route, nullable: true).Description(RouteDescription);
     }
+
+    internal const string RouteDescription = "A route configured on the server (`Llm:Routes`): its targets are tried in order, the next when one fails before its first token. Used when the request names no provider, model or route; takes precedence over `defaultProvider`.";
 }
 
 /// <summary>
@@ -33,7 +36,7 @@ public sealed record UpdatePersonaInput(
     string Id,
     Optional<string> Name, Optional<string?> Description, Optional<string> SystemPrompt,
     Optional<string?> DefaultProvider, Optional<string?> DefaultModel, Optional<double?> Temperature, Optional<int?> MaxTokens,
-    Optional<bool?> CacheResponses = default)
+    Optional<bool?> CacheResponses = default, Optional<string?> Route = default)
 {
     public static UpdatePersonaInput From(IDictionary<string, object?> input)
     {
@@ -47,7 +50,8 @@ public sealed record UpdatePersonaInput(
             Optional<string?>.Of(input, "defaultModel"),
             Optional<double?>.Of(input, "temperature"),
             Optional<int?>.Of(input, "maxTokens"),
-            Optional<bool?>.Of(input, "cacheResponses"));
+            Optional<bool?>.Of(input, "cacheResponses"),
+            Optional<string?>.Of(input, "route"));
     }
 }
 
@@ -66,6 +70,7 @@ public sealed class UpdatePersonaInputGraphType : InputObjectGraphType
         Field<FloatGraphType>("temperature").Description("A new temperature, 0 to 2; cannot be null.");
         Field<IntGraphType>("maxTokens").Description("A new limit on reply tokens.");
         Field<BooleanGraphType>("cacheResponses").Description("Whether deterministic generations may be answered from the response cache; cannot be null.");
+        Field<StringGraphType>("route").Description("A new route (one configured in `Llm:Routes`); null for none.");
     }
 }
 

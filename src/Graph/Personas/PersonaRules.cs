@@ -33,6 +33,15 @@ public static class PersonaRules
             errors.Add(UserError.TooLong(field, maxLength));
     }
 
+    /// <summary>A persona's route must be one configured under <c>Llm:Routes</c> (or null: none).</summary>
+    public static void CheckRoute(string? route, IReadOnlyDictionary<string, List<Llm.Providers.Routing.RouteTargetOptions>> routes, List<UserError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        ArgumentNullException.ThrowIfNull(errors);
+        if (route is not null && !routes.ContainsKey(route))
+            errors.Add(new UserError($"No route is named \"{route}\".", GenerationErrorCodes.UnknownRoute, ["input", "route"]));
+    }
+
     public static void CheckTemperature(double? temperature, List<UserError> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);

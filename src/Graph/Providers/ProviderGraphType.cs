@@ -29,7 +29,12 @@ public sealed class ProviderGraphType : ObjectGraphType<ChatProvider>
             .Resolve(ctx => ctx.Source.Models.Select(m => new ProviderModel(m.Key, m.Value)).OrderBy(m => m.Name, StringComparer.Ordinal));
         Field<ProviderHealthGraphType>("health")
             .Description("The circuit breaker of its server key, read from the breaker itself; null for echo, which calls nothing.")
-            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<CredentialPipelines>().BreakerFor(ctx.Source, userKey: null));
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<CredentialPipelines>().BreakerFor(ctx.Source, userKey: null) is { } breaker
+                ? new ProviderHealth(breaker, ctx.RequestServices!.GetRequiredService<CurrentUser>().IsAdmin)
+                : null);
+        Field<ProviderHealthGraphType>("myKeyHealth")
+            .Description("The circuit breaker of your own key for it (see `myKey`), with its details; null when you set no key, or it can no longer be read.")
+            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<UserKeyHealth>().FindAsync(ctx.Source, ctx.CancellationToken));
     }
 }
 

@@ -1,33 +1,33 @@
 using GraphQL.Types;
-using LlmPlatform.Graph.Users;
 using LlmPlatform.Llm.Providers.Routing;
 
 namespace LlmPlatform.Graph.Providers;
 
 /// <summary>
-/// The circuit breaker of a provider's server key, as Polly holds it. Everyone sees the state; the details (how many
-/// failures, the last one, when a trial call goes through) are for admins, and null for everyone else.
+/// A circuit breaker as Polly holds it: a provider's server key's, or the caller's own key's. Everyone sees the state;
+/// the details (how many failures, the last one, when a trial call goes through) only when <see cref="ProviderHealth.ShowsDetails"/>
+/// (an admin, or the owner of the key), and null for everyone else.
 /// </summary>
-public sealed class ProviderHealthGraphType : ObjectGraphType<CredentialBreaker>
+public sealed class ProviderHealthGraphType : ObjectGraphType<ProviderHealth>
 {
     public ProviderHealthGraphType()
     {
         Name = "ProviderHealth";
-        Description = "The circuit breaker of the provider's server key (a user's own key has a breaker of its own, not shown here). Everyone sees `state`; the other fields are for admins and null for everyone else.";
+        Description = "A circuit breaker of the provider: its server key's (`health`), or your own key's (`myKeyHealth`). Everyone sees `state`; the other fields are for admins (and for you, of your own key) and null for everyone else.";
         Field<NonNullGraphType<CircuitStateGraphType>>("state")
-            .Description("CLOSED: calls go through. OPEN: generations on the server key are refused at once (PROVIDER_UNAVAILABLE) until `openedUntil`. HALF_OPEN: a trial call decides.")
-            .Resolve(ctx => ctx.Source.Circuit);
-        Field<IntGraphType>("failures").Description("Admins only: failed attempts the breaker counted since its circuit last closed.")
-            .Resolve(ctx => IsAdmin(ctx) ? ctx.Source.Failures : null);
-        Field<StringGraphType>("lastError").Description("Admins only: the last failure the breaker counted, in the server's words (never the provider's text).")
-            .Resolve(ctx => IsAdmin(ctx) ? ctx.Source.LastError : null);
-        Field<DateTimeGraphType>("openedUntil").Description("Admins only: when an open circuit lets a trial call through; null unless open.")
-            .Resolve(ctx => IsAdmin(ctx) ? ctx.Source.OpenedUntil?.UtcDateTime : null);
+            .Description("CLOSED: calls go through. OPEN: generations on this key skip the provider (a route tries its next target) or are refused at once (PROVIDER_UNAVAILABLE) until `openedUntil`. HALF_OPEN: a trial call decides.")
+            .Resolve(ctx => ctx.Source.Breaker.Circuit);
+        Field<IntGraphType>("failures").Description("Admins (or the key's owner) only: failed attempts the breaker counted since its circuit last closed.")
+            .Resolve(ctx => ctx.Source.ShowsDetails ? ctx.Source.Breaker.Failures : null);
+        Field<StringGraphType>("lastError").Description("Admins (or the key's owner) only: the last failure the breaker counted, in the server's words (never the provider's text).")
+            .Resolve(ctx => ctx.Source.ShowsDetails ? ctx.Source.Breaker.LastError : null);
+        Field<DateTimeGraphType>("openedUntil").Description("Admins (or the key's owner) only: when an open circuit lets a trial call through; null unless open.")
+            .Resolve(ctx => ctx.Source.ShowsDetails ? ctx.Source.Breaker.OpenedUntil?.UtcDateTime : null);
     }
-
-    private static bool IsAdmin(GraphQL.IResolveFieldContext context) =>
-        context.RequestServices!.GetRequiredService<CurrentUser>().IsAdmin;
 }
+
+/// <summary>A breaker, and whether the caller may see more than its state.</summary>
+public sealed record ProviderHealth(CredentialBreaker Breaker, bool ShowsDetails);
 
 public sealed class CircuitStateGraphType : EnumerationGraphType<ProviderCircuitState>
 {

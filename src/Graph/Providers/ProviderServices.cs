@@ -7,6 +7,7 @@ public static class ProviderServices
     {
         services.AddScoped<ProviderKeyCommands>();
         services.AddScoped<ProviderKeyByProviderDataLoader>();
+        services.AddScoped<UserKeyHealth>();
         return services;
     }
 }

@@ -6,27 +6,24 @@ using LlmPlatform.Data.Seeding;
 using LlmPlatform.Llm.Budgets;
 using LlmPlatform.Llm.Caching;
 using LlmPlatform.Llm.Chat;
-using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Limits;
-using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Providers.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.SemanticKernel;
 
 namespace LlmPlatform.Llm.Generation;
 
 /// <summary>
-/// Admits generations: checks the request, chooses the provider, builds the history, charges the rate limit, and
+/// Admits generations: checks the request, chooses its targets (<see cref="RouteChooser"/>, <see cref="TargetChainBuilder"/>), charges the rate limit, and
 /// stores the prompt and the generation's row before handing it to the <see cref="GenerationRunner"/>. A refused
 /// request writes nothing.
 /// </summary>
 public sealed class GenerationAdmission(
     IDbContextFactory<PlatformDbContext> contexts,
-    ProviderRegistry providers,
-    UserChatServices chatServices,
+    RouteChooser routes,
+    TargetChainBuilder chains,
     GenerationRunner runner,
     GenerationInstance instance,
-    ChatHistoryBuilder histories,
     TokenCounter tokens,
     IGenerationRateLimiter limiter,
     IGenerationBudget budget,
@@ -72,46 +69,38 @@ public sealed class GenerationAdmission(
         if (persona is null && request.PersonaId is not null)
             errors.Add(new(GenerationErrorCodes.NotFound, "No persona has this id.", "personaId"));
 
-        var (provider, model, choiceError) = Choose(request, persona);
+        var (targets, choiceError) = routes.Choose(request, persona);
         if (choiceError is not null)
             errors.Add(choiceError);
         if (errors.Count > 0)
             return new GenerationStart(null, errors);
-        // The user's own key for the provider when they set one, else the server's.
-        var chat = await chatServices.ChooseAsync(provider!, model!, userId, cancellationToken);
-        if (chat.Service is null)
-            return GenerationStart.Refused(Unavailable(provider!, chat.Problem));
-        // An open circuit would refuse the call without sending it: refuse here instead, before the rate limit is
-        // charged and anything is stored, and say when the provider will be tried again.
-        if (chat.Breaker?.OpenedUntil is { } pausedUntil)
-            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.ProviderUnavailable,
-                $"Provider \"{provider!.Name}\" has been failing; calls to it are paused for a moment.", "provider", Max(pausedUntil - clock.GetUtcNow(), TimeSpan.Zero)));
-
-        var modelOptions = provider!.Models[model!];
-        var maxTokens = request.MaxTokens ?? persona?.MaxTokens ?? modelOptions.MaxOutputTokens;
-        if (maxTokens > modelOptions.MaxOutputTokens)
-            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.OutOfRange, $"MaxTokens must be at most {modelOptions.MaxOutputTokens} for {model}.", "maxTokens"));
-        if (!ResponseFormatSupport.Supported(provider.Kind, modelOptions).Contains(format.Kind))
-            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.ResponseFormatUnsupported, $"{provider.Name}/{model} cannot answer in the {format.Kind} format.", "responseFormat"));
 
         var earlier = conversation is null ? [] : await db.Messages.AsNoTracking()
             .Where(x => x.ConversationId == conversation.Id && x.Role != MessageRole.System)
             .OrderByDescending(x => x.Id).Take(limits.MaxHistoryMessages)
             .ToListAsync(cancellationToken);
         earlier.Reverse();
-        var built = histories.Build(persona?.SystemPrompt ?? "", earlier, request.Prompt, modelOptions.ContextWindow, maxTokens);
-        if (built is not { } history)
-            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.TooLong, $"The prompt does not fit the context window of {model}.", "prompt"));
+        var temperature = request.Temperature ?? persona?.Temperature ?? SamplingDefaults.Temperature;
+        var plan = await chains.BuildAsync(targets!, new TargetNeeds(persona?.SystemPrompt ?? "", earlier, request.Prompt,
+            request.MaxTokens ?? persona?.MaxTokens, temperature, request.TopP, format), userId, cancellationToken);
+        // A cached reply needs no provider: it serves even while every target's circuit is open.
+        ResponseCacheLookup? cached = null;
+        if (plan.Refusal is { } refusal)
+        {
+            cached = plan.Primary is null ? null : await LookUpAsync(plan.Primary, request, persona, temperature, format, userId, cancellationToken);
+            if (cached?.Hit is null)
+                return GenerationStart.Refused(refusal);
+        }
 
         if (await budget.CheckAsync(userId, cancellationToken) is { } spent)
             return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.BudgetExceeded, spent.Message, null, spent.RetryAfter, spent.ResetsAt));
         // Counted only once the request is known to be good, so that bad input costs no quota.
-        if (await limiter.TryAcquireAsync(rateLimitKey, cancellationToken) is { } refusal)
-            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.RateLimited, refusal.Message, null, refusal.RetryAfter));
+        if (await limiter.TryAcquireAsync(rateLimitKey, cancellationToken) is { } limited)
+            return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.RateLimited, limited.Message, null, limited.RetryAfter));
         // After the rate limit: a cache hit is still a request of the caller's (its tokens are not: no provider spent them).
-        var temperature = request.Temperature ?? persona?.Temperature ?? SamplingDefaults.Temperature;
-        var cached = await responseCache.LookUpAsync(new ResponseCacheRequest(provider.Name, model!, chat.UsesUserKey ? userId : null,
-            history.History, temperature, maxTokens, request.TopP, format, request.Cache ?? persona?.CacheResponses ?? false), cancellationToken);
+        cached ??= plan.Primary is null ? null : await LookUpAsync(plan.Primary, request, persona, temperature, format, userId, cancellationToken);
+        var chain = cached?.Replay is { } replay ? plan.Chain.Replaying(plan.Primary!, replay) : plan.Chain;
+        var first = chain.Serving;
 
         // Accepted: from here on everything is stored, whatever happens to the provider call or this instance.
         var now = clock.GetUtcNow().UtcDateTime;
@@ -142,10 +131,10 @@ public sealed class GenerationAdmission(
             ConversationId = storedConversationId,
             PersonaId = persona?.Id,
             OwnerId = userId,
-            Provider = provider.Name,
-            Model = model!,
+            Provider = first.Provider,
+            Model = first.Model,
             Status = GenerationStatus.Running,
-            PromptTokens = history.PromptTokens,
+            PromptTokens = first.PromptTokens,
             InstanceId = instance.Id,
             LeaseExpiresAt = now + limits.LeaseDuration,
             StartedAt = now,
@@ -159,44 +148,15 @@ public sealed class GenerationAdmission(
             return GenerationStart.Refused(new GenerationError(GenerationErrorCodes.StorageUnavailable, "The generation could not be stored, so it was not started; try again.", null));
         }
 
-        var started = new GenerationStarted(generationId, storedConversationId, persona?.Id, userId, userMessage.Id, provider.Name, model!, now);
-        var settings = new PromptExecutionSettings
-        {
-            ExtensionData = new Dictionary<string, object>
-            {
-                ["temperature"] = temperature,
-                ["max_tokens"] = maxTokens,
-            },
-        };
-        if (request.TopP is { } topP)
-            settings.ExtensionData["top_p"] = topP;
-        await runner.StartAsync(new GenerationJob(started, rateLimitKey, cached?.Replay ?? chat.Service, modelOptions, history.History, history.PromptTokens,
-            ResponseFormatSupport.Apply(settings, format), receivedAt, cached, format.Kind), cancellationToken);
+        var started = new GenerationStarted(generationId, storedConversationId, persona?.Id, userId, userMessage.Id, first.Provider, first.Model, now);
+        await runner.StartAsync(new GenerationJob(started, rateLimitKey, chain, receivedAt, cached, format.Kind), cancellationToken);
         return new GenerationStart(started, []);
     }
 
-    private (ChatProvider? Provider, string? Model, GenerationError? Error) Choose(GenerationRequest request, Persona? persona)
-    {
-        var providerName = request.Provider ?? persona?.DefaultProvider ?? providers.DefaultProvider;
-        var provider = providers.Find(providerName);
-        if (provider is null)
-            return (null, null, new(GenerationErrorCodes.UnknownProvider, $"No provider is named \"{providerName}\".", request.Provider is null ? "personaId" : "provider"));
-        // The persona's model belongs to the persona's provider; another provider starts from its own default.
-        var personaModel = string.Equals(persona?.DefaultProvider, provider.Name, StringComparison.OrdinalIgnoreCase) ? persona?.DefaultModel : null;
-        var model = request.Model ?? personaModel ?? provider.DefaultModel;
-        if (!provider.Models.ContainsKey(model))
-            return (null, null, new(GenerationErrorCodes.UnknownModel, $"Provider \"{provider.Name}\" has no model \"{model}\".", request.Model is null ? "personaId" : "model"));
-        return (provider, model, null);
-    }
-
-    private static GenerationError Unavailable(ChatProvider provider, ChatServiceProblem problem) => problem switch
-    {
-        ChatServiceProblem.NoKey => new(GenerationErrorCodes.ProviderUnavailable, $"Provider \"{provider.Name}\" has no server-wide key; it can be used with a key of your own.", "provider"),
-        ChatServiceProblem.UserKeyUnreadable => new(GenerationErrorCodes.ProviderKeyUnreadable, $"Your key for provider \"{provider.Name}\" can no longer be read; set it again.", "provider"),
-        _ => new(GenerationErrorCodes.ProviderUnavailable, $"Provider \"{provider.Name}\" has no key or endpoint configured.", "provider"),
-    };
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    private Task<ResponseCacheLookup?> LookUpAsync(PreparedTarget target, GenerationRequest request, Persona? persona, double temperature,
+        ResponseFormat format, Guid userId, CancellationToken cancellationToken) =>
+        responseCache.LookUpAsync(new ResponseCacheRequest(target.Provider, target.Model, target.Chat.UsesUserKey ? userId : null,
+            target.History, temperature, target.MaxTokens, request.TopP, format, request.Cache ?? persona?.CacheResponses ?? false), cancellationToken);
 
     private static string Title(string prompt)
     {

@@ -5,7 +5,10 @@ namespace LlmPlatform.Llm.Generation;
 /// </summary>
 public abstract record GenerationEvent(Guid GenerationId);
 
-/// <summary>The generation was accepted: where it writes and which provider and model answer.</summary>
+/// <summary>
+/// The generation was accepted: where it writes, and the provider and model called first (or whose cached reply is
+/// replayed). When that target fails before its first token and the route moves on, <see cref="GenerationUsage"/> names the one that served.
+/// </summary>
 public sealed record GenerationStarted(
     Guid GenerationId, Guid ConversationId, Guid? PersonaId, Guid OwnerId, long UserMessageId,
     string Provider, string Model, DateTime StartedAt) : GenerationEvent(GenerationId);
@@ -22,11 +25,13 @@ public sealed record GenerationFailed(Guid GenerationId, string Code, string Mes
 
 /// <summary>
 /// Tokens, timing and cost of one generation. <paramref name="OverheadMs"/>: what the server itself added before the
-/// first token reached the viewers (see <c>GenerationTelemetry</c>); null when no token came.
+/// first token reached the viewers (see <c>GenerationTelemetry</c>); null when no token came. <paramref name="Provider"/>
+/// and <paramref name="Model"/>: the target that served (or failed last); <paramref name="Attempts"/>: the targets of its
+/// route tried, that one included (skipped ones count).
 /// </summary>
 public sealed record GenerationUsage(
     int PromptTokens, int CompletionTokens, bool Estimated, int LatencyMs, int? TimeToFirstTokenMs, decimal Cost, bool Cached = false,
-    double? OverheadMs = null)
+    double? OverheadMs = null, string Provider = "", string Model = "", int Attempts = 1)
 {
     public int TotalTokens => PromptTokens + CompletionTokens;
 }
@@ -47,6 +52,8 @@ public static class GenerationErrorCodes
     public const string ConversationFull = "CONVERSATION_FULL";
     public const string UnknownProvider = "UNKNOWN_PROVIDER";
     public const string UnknownModel = "UNKNOWN_MODEL";
+    public const string UnknownRoute = "UNKNOWN_ROUTE";
+    public const string RouteConflict = "ROUTE_CONFLICT";
     public const string ReplayUnavailable = "REPLAY_UNAVAILABLE";
     public const string FellBehind = "FELL_BEHIND";
     public const string StreamUnavailable = "STREAM_UNAVAILABLE";

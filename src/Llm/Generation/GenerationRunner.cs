@@ -45,7 +45,7 @@ public sealed partial class GenerationRunner(
     private async Task RunAsync(GenerationJob job, ActiveGenerations.Running running)
     {
         var started = job.Started;
-        using var telemetry = new GenerationTelemetry(metrics, logger, started, job.ReceivedAt, capture.Value, job.History);
+        using var telemetry = new GenerationTelemetry(metrics, logger, started, job.ReceivedAt, capture.Value, job.Chain.Serving.History);
         var stopwatch = Stopwatch.StartNew();
         (int Prompt, int Completion)? reported = null;
         var lengthLimited = false;
@@ -58,7 +58,7 @@ public sealed partial class GenerationRunner(
             var idleTimeout = options.Value.ProviderIdleTimeout;
             idle.CancelAfter(idleTimeout);
             telemetry.ProviderRequesting();
-            await foreach (var chunk in CheckedReply.StreamAsync(job.Service, job.History, job.Settings, idle.Token))
+            await foreach (var chunk in job.Chain.StreamAsync(started.GenerationId, () => idle.CancelAfter(idleTimeout), idle.Token))
             {
                 idle.CancelAfter(idleTimeout);
                 reported = UsageReader.Read(chunk) ?? reported;
@@ -83,13 +83,13 @@ public sealed partial class GenerationRunner(
             // A 200 that did not carry a whole reply: the partial text is stored, as failed, never as complete.
             failure = e.Message;
             failureCode = e.Code;
-            LogProviderFailed(logger, started.GenerationId, started.Provider, failure, e.Code);
+            LogProviderFailed(logger, started.GenerationId, job.Chain.Serving.Provider, failure, e.Code);
         }
         catch (Exception) when (idle.IsCancellationRequested)
         {
             failure = $"The provider sent nothing for {options.Value.ProviderIdleTimeout.TotalSeconds:0.###} s.";
             failureCode = GenerationErrorCodes.ProviderTimeout;
-            LogProviderIdle(logger, started.GenerationId, started.Provider);
+            LogProviderIdle(logger, started.GenerationId, job.Chain.Serving.Provider);
         }
         catch (Exception e)
         {
@@ -102,39 +102,45 @@ public sealed partial class GenerationRunner(
             if (providerFailure.Status == 429)
                 failureCode = GenerationErrorCodes.ProviderRateLimited;
             if (providerFailure.Recognized)
-                LogProviderFailed(logger, started.GenerationId, started.Provider, failure, e.GetType().Name);
+                LogProviderFailed(logger, started.GenerationId, job.Chain.Serving.Provider, failure, e.GetType().Name);
             else
-                LogProviderBroke(logger, e, started.GenerationId, started.Provider);
+                LogProviderBroke(logger, e, started.GenerationId, job.Chain.Serving.Provider);
         }
 
         var cancelled = failure is null && running.Token.IsCancellationRequested;
         var finish = failure is not null ? FinishReason.Error : cancelled ? FinishReason.Cancelled : lengthLimited ? FinishReason.Length : FinishReason.Stop;
         var (text, chunks) = running.Reply();
+        var serving = job.Chain.Serving;
         var usage = new GenerationUsage(
-            reported?.Prompt ?? job.PromptTokens,
+            reported?.Prompt ?? serving.PromptTokens,
             reported?.Completion ?? tokens.Count(text),
             Estimated: reported is null,
             (int)stopwatch.ElapsedMilliseconds,
             telemetry.TimeToFirstChunkMs,
             Cost: 0,
-            OverheadMs: telemetry.Overhead?.TotalMilliseconds);
+            OverheadMs: telemetry.Overhead?.TotalMilliseconds,
+            Provider: serving.Provider,
+            Model: serving.Model,
+            Attempts: job.Chain.Attempts);
         usage = usage with
         {
-            Cost = (usage.PromptTokens * job.Model.InputCostPerMillion + usage.CompletionTokens * job.Model.OutputCostPerMillion) / 1_000_000m,
+            Cost = (usage.PromptTokens * serving.Options.InputCostPerMillion + usage.CompletionTokens * serving.Options.OutputCostPerMillion) / 1_000_000m,
         };
         usage = job.Cache?.Account(usage) ?? usage;
 
         telemetry.Ended(usage, finish, failure is null ? null : failureCode, text);
         var status = failure is not null ? GenerationStatus.Failed : cancelled ? GenerationStatus.Cancelled : GenerationStatus.Completed;
         var outcome = new GenerationOutcome(started.GenerationId, started.ConversationId, started.PersonaId, started.OwnerId,
-            started.Provider, started.Model, text, chunks, finish, usage, status,
+            serving.Provider, serving.Model, text, chunks, finish, usage, status,
             failure is null ? null : failureCode, failure, job.ResponseFormat);
         // Before the final event, like the tokens below: a caller who asks again on seeing it must find the reply cached.
-        if (job.Cache is { } cache)
+        if (job.Cache is { } cache && ReferenceEquals(serving, job.Chain.Primary))
             await cache.StoreIfCompleteAsync(text, finish, status, usage);
         // Before the final event: a caller who starts again on seeing it must find these tokens counted. A cache hit
-        // spent no provider tokens, nor did a call an open circuit refused (it opened after admission): none are charged.
-        await limiter.RecordTokensAsync(job.RateLimitKey, providerCalled && !usage.Cached ? usage.TotalTokens : 0, CancellationToken.None);
+        // spent no provider tokens, nor did a call an open circuit refused (it opened after admission), nor targets that
+        // failed before answering anything (an error status, a stall): none are charged.
+        var providerAnswered = reported is not null || chunks > 0;
+        await limiter.RecordTokensAsync(job.RateLimitKey, providerCalled && providerAnswered && !usage.Cached ? usage.TotalTokens : 0, CancellationToken.None);
         // Counted as the usage row will be (a cache hit not at all), and before it is stored: see BudgetReader.
         await budget.RecordAsync(started.OwnerId, usage.Cached ? default : new Spend(usage.TotalTokens, usage.Cost), CancellationToken.None);
         GenerationEvent last;
@@ -209,8 +215,7 @@ public sealed partial class GenerationRunner(
     private static partial void LogStoredLate(ILogger logger, Guid generationId);
 }
 
-/// <summary>An admitted generation: what to call, with what, and whose limits it counts against.</summary>
+/// <summary>An admitted generation: the targets to call, with what, and whose limits it counts against.</summary>
 internal sealed record GenerationJob(
-    GenerationStarted Started, string RateLimitKey, IChatCompletionService Service, ModelOptions Model,
-    ChatHistory History, int PromptTokens, PromptExecutionSettings Settings, long ReceivedAt,
+    GenerationStarted Started, string RateLimitKey, TargetChain Chain, long ReceivedAt,
     ResponseCacheLookup? Cache = null, ResponseFormatKind ResponseFormat = ResponseFormatKind.Text);

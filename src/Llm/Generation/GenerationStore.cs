@@ -41,7 +41,8 @@ public sealed partial class GenerationStore(
             _ => GenerationPhase.Failed,
         };
         var usage = ended is { } u
-            ? new GenerationUsage(u.PromptTokens, u.CompletionTokens, u.TokensEstimated, u.LatencyMs, u.TimeToFirstTokenMs, u.Cost, u.Cached, u.OverheadMs)
+            ? new GenerationUsage(u.PromptTokens, u.CompletionTokens, u.TokensEstimated, u.LatencyMs, u.TimeToFirstTokenMs, u.Cost, u.Cached, u.OverheadMs,
+                u.Provider, u.Model, u.Attempts)
             : null;
         return new GenerationState(generationId, found.ConversationId, found.OwnerId, found.Provider, found.Model, phase,
             found.MessageId, usage, found.FailureCode, found.FailureMessage);
@@ -137,6 +138,9 @@ public sealed partial class GenerationStore(
             var claimed = await db.Generations.Where(g => g.Id == outcome.GenerationId && g.Status == GenerationStatus.Running)
                 .ExecuteUpdateAsync(g => g
                     .SetProperty(x => x.Status, outcome.Status)
+                    // The target that served: another than the one started on when the route failed over.
+                    .SetProperty(x => x.Provider, outcome.Provider)
+                    .SetProperty(x => x.Model, outcome.Model)
                     .SetProperty(x => x.FinishedAt, now)
                     .SetProperty(x => x.FailureCode, outcome.FailureCode)
                     .SetProperty(x => x.FailureMessage, Shorten(outcome.FailureMessage))
@@ -180,6 +184,7 @@ public sealed partial class GenerationStore(
                 CreatedAt = now,
                 Cached = outcome.Usage.Cached,
                 OverheadMs = outcome.Usage.OverheadMs,
+                Attempts = outcome.Usage.Attempts,
             });
             await db.SaveChangesAsync(cancellationToken);
             await db.Generations.Where(g => g.Id == outcome.GenerationId)

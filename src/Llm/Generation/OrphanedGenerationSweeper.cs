@@ -53,7 +53,8 @@ public sealed partial class OrphanedGenerationSweeper(
             orphan.PromptTokens, completionTokens, Estimated: true,
             LatencyMs: (int)Math.Clamp((lastHeard - orphan.StartedAt).TotalMilliseconds, 0, int.MaxValue),
             TimeToFirstTokenMs: null,
-            Cost: model is null ? 0 : (orphan.PromptTokens * model.InputCostPerMillion + completionTokens * model.OutputCostPerMillion) / 1_000_000m);
+            Cost: model is null ? 0 : (orphan.PromptTokens * model.InputCostPerMillion + completionTokens * model.OutputCostPerMillion) / 1_000_000m,
+            Provider: orphan.Provider, Model: orphan.Model);
         const string reason = "The instance running this generation stopped; the text streamed so far was stored.";
         var outcome = new GenerationOutcome(orphan.Id, orphan.ConversationId, orphan.PersonaId, orphan.OwnerId, orphan.Provider, orphan.Model,
             text, chunks, FinishReason.Error, usage, GenerationStatus.Failed, GenerationErrorCodes.InstanceLost, reason);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using LlmPlatform.Llm.Providers.Routing;
 
 namespace LlmPlatform.Llm.Providers;
 
@@ -18,6 +19,18 @@ public sealed class LlmOptions : IValidatableObject
     /// unless configured otherwise under its own name.
     /// </summary>
     public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Named ordered lists of provider/model targets (<c>Llm:Routes:&lt;name&gt;</c>): a generation on a route tries
+    /// them in order, moving on when one fails before its first token.
+    /// </summary>
+    public Dictionary<string, List<RouteTargetOptions>> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The route of generations whose request and persona name neither a route nor a provider; unset, <see cref="DefaultProvider"/>.</summary>
+    public string? DefaultRoute { get; set; }
+
+    /// <summary>How a route moves from one target to the next.</summary>
+    public RoutingOptions Routing { get; set; } = new();
 
     /// <summary>
     /// Users' own keys each get a circuit breaker of their own; at most this many are kept at once (idle ones go first).
@@ -41,6 +54,8 @@ public sealed class LlmOptions : IValidatableObject
             foreach (var result in provider.Validate(path))
                 yield return result;
         }
+        foreach (var result in RouteValidation.Validate(this))
+            yield return result;
     }
 }
 

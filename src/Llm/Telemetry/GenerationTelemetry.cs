@@ -94,7 +94,8 @@ internal sealed class GenerationTelemetry : IDisposable
     {
         ArgumentNullException.ThrowIfNull(usage);
         var duration = _providerRequestedAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_providerRequestedAt);
-        _metrics.GenerationEnded(new GenerationMeasurement(_started.Provider, _started.Model, usage.PromptTokens,
+        // By the target that served, which a failover makes another than the one started on.
+        _metrics.GenerationEnded(new GenerationMeasurement(usage.Provider is "" ? _started.Provider : usage.Provider, usage.Model is "" ? _started.Model : usage.Model, usage.PromptTokens,
             usage.CompletionTokens, usage.Cost, duration.TotalSeconds, TimeToFirstChunk?.TotalSeconds, Overhead?.TotalSeconds, errorCode));
         if (_activity is null)
             return;

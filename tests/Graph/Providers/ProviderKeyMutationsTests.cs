@@ -5,6 +5,7 @@ using LlmPlatform.Graph.Tests.Generation;
 using LlmPlatform.Graph.Tests.Infrastructure;
 using LlmPlatform.Llm.Keys;
 using Microsoft.AspNetCore.DataProtection;
+using LlmPlatform.Testing.Stubs;
 using Microsoft.EntityFrameworkCore;
 
 namespace LlmPlatform.Graph.Tests.Providers;
@@ -47,6 +48,26 @@ public abstract class ProviderKeyMutationsTests : IAsyncLifetime
         Assert.NotEqual(UserKey, row.ProtectedKey);
         Assert.DoesNotContain(UserKey, row.ProtectedKey, StringComparison.Ordinal);
         Assert.DoesNotContain(UserKey["sk-user-".Length..], row.ProtectedKey, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MyKeyHealth_IsTheBreakerOfTheUsersOwnKey_WithItsFailures_AndNullWithoutAKey()
+    {
+        const string FailingKey = "sk-user-failing-7a6b5c4d";
+        const string health = "{ providers { name myKeyHealth { state failures lastError } } }";
+        static JsonNode StubOf(JsonNode result) => result.At("data.providers")!.AsArray().Single(p => p!.String("name") == StubProvider.Name)!;
+
+        var withoutKey = StubOf((await _server.PostGraphQLAsync(health)).ShouldHaveNoErrors());
+        await SetKeyAsync(StubProvider.Name, FailingKey);
+        _server.Stub.FailKey(FailingKey, StubFault.Status(500));
+        var generation = await _server.StartGenerationAsync(GenerationApi.Input(GenerationStreams.UniquePrompt("own key failing"), provider: StubProvider.Name));
+        Assert.Equal("FAILED", (await _server.WaitUntilFinishedAsync(generation.String("id")!)).String("status"));
+        var withKey = StubOf((await _server.PostGraphQLAsync(health)).ShouldHaveNoErrors());
+
+        Assert.Null(withoutKey["myKeyHealth"]);
+        Assert.Equal("CLOSED", withKey.String("myKeyHealth.state"));
+        Assert.True(withKey.Int("myKeyHealth.failures") >= 1);
+        Assert.Equal("The provider answered 500.", withKey.String("myKeyHealth.lastError"));
     }
 
     [Fact]

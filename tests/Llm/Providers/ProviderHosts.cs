@@ -2,7 +2,6 @@ using LlmPlatform.Data.Queries;
 using LlmPlatform.Data.Seeding;
 using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Providers;
-using Microsoft.SemanticKernel.ChatCompletion;
 using LlmPlatform.Testing.Stubs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,8 +16,6 @@ public abstract class StubbedProviderHost : LlmHost
 {
     /// <summary>Shaped like a real key, so a leak would be found by a plain search.</summary>
     public const string ApiKey = "sk-stub-5c1e9a0f7d3b4e28b6a4c2f0e8d7b9a1";
-
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     public CapturedLogs Logs { get; } = new();
 
@@ -56,31 +53,11 @@ public abstract class StubbedProviderHost : LlmHost
 
     protected abstract Task StartStubAsync();
 
-    private static IEnumerable<KeyValuePair<string, string?>> Merge(IEnumerable<KeyValuePair<string, string?>> settings) =>
-        settings.GroupBy(s => s.Key, StringComparer.OrdinalIgnoreCase).Select(g => g.Last());
-
     public override async Task InitializeAsync()
     {
         await StartStubAsync();
         await base.InitializeAsync();
-        // The first call JIT-compiles the connector's whole path (about a second, more with hosts starting in
-        // parallel): pay for it here, straight through the connector, where no idle timeout is watching. A host
-        // with a short provider timeout may need a second go.
-        var history = new ChatHistory();
-        history.AddUserMessage("warm up");
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await foreach (var chunk in Get<ProviderRegistry>().Find(Provider)!.GetService(Model).GetStreamingChatMessageContentsAsync(history))
-                    Assert.NotNull(chunk);
-                break;
-            }
-            catch (Exception) when (attempt < 5)
-            {
-                // Timed out while compiling; the next attempt finds it compiled.
-            }
-        }
+        await WarmUpAsync(Provider, Model);
         Stub.Reset();
     }
 
@@ -112,19 +89,6 @@ public abstract class StubbedProviderHost : LlmHost
         string prompt, Guid? conversationId = null, int? maxTokens = null, string? model = null, double? topP = null, Guid? userId = null, string rateLimitKey = LlmHost.RateLimitKey) =>
         Get<GenerationService>().StartAsync(
             new GenerationRequest(conversationId, null, prompt, Provider, model ?? Model, null, maxTokens, topP), userId ?? LocalUser.Id, rateLimitKey, default);
-
-    /// <summary>Every event of a generation, from its start to its final event.</summary>
-    public async Task<List<GenerationEvent>> WatchAllAsync(Guid generationId, Action<GenerationEvent>? onEvent = null, Guid? userId = null)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        var events = new List<GenerationEvent>();
-        await foreach (var e in Get<GenerationService>().WatchAsync(generationId, null, new Viewer(userId ?? LocalUser.Id, false), timeout.Token))
-        {
-            events.Add(e);
-            onEvent?.Invoke(e);
-        }
-        return events;
-    }
 }
 
 /// <summary>Kind <c>openai</c> with its endpoint moved to the stub.</summary>

@@ -248,6 +248,10 @@ namespace LlmPlatform.Data.Migrations.Postgres
                     b.Property<Guid?>("OwnerId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Route")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("SystemPrompt")
                         .IsRequired()
                         .HasMaxLength(20000)
@@ -458,6 +462,11 @@ namespace LlmPlatform.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1);
 
                     b.Property<bool>("Cached")
                         .HasColumnType("boolean");

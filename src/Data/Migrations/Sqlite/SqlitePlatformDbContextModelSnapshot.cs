@@ -241,6 +241,10 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                     b.Property<Guid?>("OwnerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Route")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SystemPrompt")
                         .IsRequired()
                         .HasMaxLength(20000)
@@ -451,6 +455,11 @@ namespace LlmPlatform.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
 
                     b.Property<bool>("Cached")
                         .HasColumnType("INTEGER");

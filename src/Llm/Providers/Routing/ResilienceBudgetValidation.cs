@@ -15,6 +15,9 @@ internal sealed class ResilienceBudgetValidation(IOptions<GenerationOptions> gen
         ArgumentNullException.ThrowIfNull(options);
         var idle = generation.Value.ProviderIdleTimeout;
         var failures = new List<string>();
+        // Only a route has a next target to leave a silent one for.
+        if (options.Routes.Count > 0 && options.Routing.FirstTokenTimeout >= idle)
+            failures.Add($"Llm:Routing:FirstTokenTimeout ({options.Routing.FirstTokenTimeout}) must be less than Llm:Generation:ProviderIdleTimeout ({idle}), or a silent target is never left for the next one.");
         foreach (var (provider, settings) in options.Providers)
         {
             var resilience = settings.Resilience;
