@@ -1,11 +1,16 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LlmPlatform.Llm.Budgets;
 
 /// <summary>Checks and counts budgets: the user's budget from the database, their spend from the counters.</summary>
-public sealed class GenerationBudget(BudgetReader reader, IBudgetCounters counters, IOptionsMonitor<BudgetOptions> options, TimeProvider clock)
+public sealed partial class GenerationBudget(
+    BudgetReader reader, IBudgetCounters counters, IOptionsMonitor<BudgetOptions> options, TimeProvider clock, ILogger<GenerationBudget> logger)
     : IGenerationBudget
 {
+    // Counting runs before a generation's final event: it may delay that event this long at most.
+    private static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(5);
+
     public async ValueTask<BudgetRefusal?> CheckAsync(Guid userId, CancellationToken cancellationToken)
     {
         var configured = options.CurrentValue;
@@ -26,8 +31,23 @@ public sealed class GenerationBudget(BudgetReader reader, IBudgetCounters counte
         var configured = options.CurrentValue;
         if (!configured.Enabled || (spent.Tokens <= 0 && spent.Cost <= 0))
             return;
-        await counters.AddAsync(userId, BudgetWindow.At(clock.GetUtcNow(), configured.FindZone()), spent, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RecordTimeout);
+        try
+        {
+            await counters.AddAsync(userId, BudgetWindow.At(clock.GetUtcNow(), configured.FindZone()), spent, timeout.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A count that could not start (its seed is read from the database, which may be away) is not lost: it never
+            // started, so the next check starts it from the usage rows, this generation's included. Whatever fails here,
+            // the generation must still be stored and end.
+            LogNotCounted(logger, userId, e.GetType().Name);
+        }
     }
+
+    [LoggerMessage(EventId = 3602, Level = LogLevel.Warning, Message = "The spend of a generation of user {UserId} was not counted now ({ExceptionType}); the count starts again from the usage rows")]
+    private static partial void LogNotCounted(ILogger logger, Guid userId, string exceptionType);
 
     /// <summary>
     /// The refusal for the spent budgets, or null: the one that renews last, since nothing may start before every spent

@@ -34,7 +34,8 @@ public sealed class BudgetedServer : StreamingServer
     protected override void ConfigureServices(IServiceCollection services)
     {
         services.AddSingleton<IGenerationBudget>(sp => new GenerationBudget(
-            sp.GetRequiredService<BudgetReader>(), sp.GetRequiredService<IBudgetCounters>(), sp.GetRequiredService<IOptionsMonitor<BudgetOptions>>(), Clock));
+            sp.GetRequiredService<BudgetReader>(), sp.GetRequiredService<IBudgetCounters>(), sp.GetRequiredService<IOptionsMonitor<BudgetOptions>>(), Clock,
+            sp.GetRequiredService<ILogger<GenerationBudget>>()));
         services.AddSingleton<IGenerationRateLimiter>(sp => new InMemoryGenerationRateLimiter(
             sp.GetRequiredService<IOptions<RateLimitOptions>>(), Clock, sp.GetRequiredService<ILogger<InMemoryGenerationRateLimiter>>()));
     }

@@ -5,6 +5,7 @@ using LlmPlatform.Llm.Generation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -141,6 +142,7 @@ public sealed class BudgetedHost : LlmHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<IGenerationBudget>(sp => new GenerationBudget(
-            sp.GetRequiredService<BudgetReader>(), sp.GetRequiredService<IBudgetCounters>(), sp.GetRequiredService<IOptionsMonitor<BudgetOptions>>(), Clock));
+            sp.GetRequiredService<BudgetReader>(), sp.GetRequiredService<IBudgetCounters>(), sp.GetRequiredService<IOptionsMonitor<BudgetOptions>>(), Clock,
+            sp.GetRequiredService<ILogger<GenerationBudget>>()));
     }
 }
