@@ -27,6 +27,7 @@ public sealed class CredentialPipelines : IDisposable
     private const string ApiKeyHeader = "api-key";
 
     private readonly ConcurrentDictionary<string, CredentialBreaker> _servers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, CredentialBreaker> _deployments = new(StringComparer.OrdinalIgnoreCase);
     private readonly MemoryCache _users;
     private readonly Lock _creating = new();
     private readonly IOptions<LlmOptions> _options;
@@ -69,6 +70,10 @@ public sealed class CredentialPipelines : IDisposable
 
     /// <summary>The breaker of the server's key of <paramref name="provider"/>: the one every user without a key of their own shares.</summary>
     public CredentialBreaker ServerBreaker(string provider) => _servers.GetOrAdd(provider, name => Create(name));
+
+    /// <summary>The breaker of one deployment of <paramref name="provider"/> (its server credential: users' keys never go through a deployment).</summary>
+    public CredentialBreaker DeploymentBreaker(string provider, string deployment) =>
+        _deployments.GetOrAdd($"{provider}/{deployment}", _ => Create(provider));
 
     /// <summary>The breaker a call with <paramref name="userKey"/> (null: the server's key) goes through; null for echo, which makes no HTTP call.</summary>
     public CredentialBreaker? BreakerFor(ChatProvider provider, string? userKey)
