@@ -28,12 +28,11 @@ public sealed class TargetChainBuilder(
         {
             // The user's own key for the provider when they set one, else the server's.
             var chat = await chatServices.ChooseAsync(target.Provider, target.Model, userId, cancellationToken);
-            var (unavailable, skip) = Availability(target.Provider, chat);
-            var (ready, unsuitable) = Prepare(target, needs, chat, unavailable, skip);
             // A provider with several deployments is as many targets (server-key calls only: a user's own key calls the provider).
-            var expanded = ready is not null && !chat.UsesUserKey && target.Provider.Deployments.Count > 0
-                ? await deployments.ExpandAsync(ready, Availability, cancellationToken)
-                : null;
+            var balanced = chat is { Service: null, Problem: ChatServiceProblem.None } && target.Provider.Deployments.Count > 0;
+            var (unavailable, skip) = balanced ? (null, null) : Availability(target.Provider, chat);
+            var (ready, unsuitable) = Prepare(target, needs, chat, unavailable, skip);
+            var expanded = balanced && ready is not null ? await deployments.ExpandAsync(ready, Availability, cancellationToken) : null;
             // As for a single provider: that it cannot be called is said before what it cannot take.
             firstProblem ??= (expanded is null ? unavailable : expanded.All(t => !t.Callable) ? expanded[0].Unavailable : null) ?? unsuitable;
             if (ready is not null)

@@ -54,7 +54,8 @@ public class BalancingHost : LlmHost
         .. base.Settings,
         .. SharesThroughRedis ? [new KeyValuePair<string, string?>("ConnectionStrings:Redis", TestRedis.ConnectionString)] : Array.Empty<KeyValuePair<string, string?>>(),
         new("Llm:DefaultProvider", Provider),
-        new($"Llm:Providers:{Provider}:Kind", "openai-compatible"),
+        // openai, whose deployments need keys: the provider itself has none, and is never called with the server's.
+        new($"Llm:Providers:{Provider}:Kind", "openai"),
         new($"Llm:Providers:{Provider}:Models:{Model}:ContextWindow", "8192"),
         new($"Llm:Providers:{Provider}:Models:{Model}:MaxOutputTokens", "1024"),
         new($"Llm:Providers:{Provider}:Deployments:0:Name", A),
@@ -101,15 +102,15 @@ public class BalancingHost : LlmHost
         StubB.Reset();
     }
 
-    public Task<GenerationStart> StartAsync(string prompt) =>
-        Get<GenerationService>().StartAsync(new GenerationRequest(null, null, prompt, null, null, null, null), LocalUser.Id, "user:" + Guid.NewGuid(), default);
+    public Task<GenerationStart> StartAsync(string prompt, Guid? userId = null) =>
+        Get<GenerationService>().StartAsync(new GenerationRequest(null, null, prompt, null, null, null, null), userId ?? LocalUser.Id, "user:" + Guid.NewGuid(), default);
 
     /// <summary>Runs a generation on the provider to its end; its final event, which must be a completion.</summary>
-    public async Task<GenerationCompleted> RunAsync(string prompt)
+    public async Task<GenerationCompleted> RunAsync(string prompt, Guid? userId = null)
     {
-        var start = await StartAsync(prompt);
+        var start = await StartAsync(prompt, userId);
         Assert.Empty(start.Errors);
-        var events = await WatchAllAsync(start.Started!.GenerationId);
+        var events = await WatchAllAsync(start.Started!.GenerationId, userId: userId);
         Assert.Equal(StubServer.DefaultTokens, events.OfType<TokenChunk>().Select(c => c.Text));
         return Assert.IsType<GenerationCompleted>(events[^1]);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using LlmPlatform.Llm.Generation;
+using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Telemetry;
 using LlmPlatform.Testing.Stubs;
 
@@ -15,24 +16,14 @@ public sealed class RoundRobinTests(BalancingHost host) : IClassFixture<Balancin
         host.Clock.Advance(BalancingHost.CoolDown + TimeSpan.FromSeconds(1));
         host.Reset();
         var picks = new List<(string? Provider, string? Deployment)>();
-        var meter = host.Get<LlmMetrics>().Meter;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
+        using var listener = Listen<long>("llmplatform.provider.deployment.requests", (value, tag) =>
         {
-            if (instrument.Meter == meter && instrument.Name == "llmplatform.provider.deployment.requests")
-                l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            var all = tags.ToArray();
-            string? Tag(string name) => all.FirstOrDefault(t => t.Key == name).Value?.ToString();
             lock (picks)
             {
                 for (var i = 0; i < value; i++)
-                    picks.Add((Tag(LlmMetrics.TagNames.Provider), Tag(LlmMetrics.TagNames.Deployment)));
+                    picks.Add((tag(LlmMetrics.TagNames.Provider), tag(LlmMetrics.TagNames.Deployment)));
             }
         });
-        listener.Start();
 
         for (var i = 0; i < 10; i++)
         {
@@ -79,5 +70,60 @@ public sealed class RoundRobinTests(BalancingHost host) : IClassFixture<Balancin
         for (var i = 0; i < 2; i++)
             await host.RunAsync($"east is back {i}");
         Assert.Equal(2, host.StubA.Requests.Count);
+    }
+
+    [Fact]
+    public async Task CircuitStateGauge_ListsEachDeploymentsBreaker()
+    {
+        await host.RunAsync("one call, so both breakers exist");
+        await host.RunAsync("and another");
+        var states = new List<(string? Provider, string? Deployment, int State)>();
+        using var listener = Listen<int>("llmplatform.provider.circuit.state",
+            (value, tag) => states.Add((tag(LlmMetrics.TagNames.Provider), tag(LlmMetrics.TagNames.Deployment), value)));
+
+        listener.RecordObservableInstruments();
+
+        Assert.Contains((host.Provider, BalancingHost.A, 0), states);
+        Assert.Contains((host.Provider, BalancingHost.B, 0), states);
+    }
+
+    [Fact]
+    public async Task UserWithAKeyOfTheirOwn_CallsTheFirstDeploymentsEndpointWithIt_NotBalanced()
+    {
+        host.Clock.Advance(BalancingHost.CoolDown + TimeSpan.FromSeconds(1));
+        host.Reset();
+        var user = await host.AddUserAsync();
+        const string key = "sk-user-balanced-000000000001";
+        await host.Get<ProviderKeyStore>().SetAsync(user, host.Provider, key, default);
+
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(1, (await host.RunAsync($"with my own key {i}", user)).Usage.Attempts);
+
+        // The provider has no endpoint of its own: the first deployment's serves users' keys, every time.
+        Assert.Equal(2, host.StubA.Requests.Count);
+        Assert.All(host.StubA.Requests, r => Assert.Equal(key, StubServer.KeyOf(r)));
+        Assert.Empty(host.StubB.Requests);
+    }
+
+    /// <summary>Listens to one instrument of the host's meter; <paramref name="record"/> gets each value and a tag reader.</summary>
+    private MeterListener Listen<T>(string instrumentName, Action<T, Func<string, string?>> record)
+        where T : struct
+    {
+        var meter = host.Get<LlmMetrics>().Meter;
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == meter && instrument.Name == instrumentName)
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<T>((_, value, tags, _) =>
+        {
+            var all = tags.ToArray();
+            record(value, name => all.FirstOrDefault(t => t.Key == name).Value?.ToString());
+        });
+        listener.Start();
+        return listener;
     }
 }
