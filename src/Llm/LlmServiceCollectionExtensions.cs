@@ -5,6 +5,7 @@ using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Keys;
 using LlmPlatform.Llm.Limits;
 using LlmPlatform.Llm.Providers;
+using LlmPlatform.Llm.Providers.Balancing;
 using LlmPlatform.Llm.Providers.Routing;
 using LlmPlatform.Llm.Telemetry;
 using LlmPlatform.Llm.Usage;
@@ -41,6 +42,7 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<RouteChooser>();
         services.AddSingleton<TargetChainBuilder>();
+        builder.AddDeploymentBalancing();
         builder.AddProviderKeys();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<ChatHistoryBuilder>();

@@ -97,15 +97,19 @@ public class LlmHost : IAsyncLifetime
     /// a second, more with hosts starting in parallel), paid here where no idle timeout is watching. A host with a short
     /// provider timeout may need a second go.
     /// </summary>
-    public async Task WarmUpAsync(string provider, string model)
+    public Task WarmUpAsync(string provider, string model) => WarmUpAsync(Get<ProviderRegistry>().Find(provider)!.GetService(model));
+
+    /// <summary>The same, for one service (a deployment's).</summary>
+    public static async Task WarmUpAsync(IChatCompletionService service)
     {
+        ArgumentNullException.ThrowIfNull(service);
         var history = new ChatHistory();
         history.AddUserMessage("warm up");
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await foreach (var chunk in Get<ProviderRegistry>().Find(provider)!.GetService(model).GetStreamingChatMessageContentsAsync(history))
+                await foreach (var chunk in service.GetStreamingChatMessageContentsAsync(history))
                     Assert.NotNull(chunk);
                 break;
             }

@@ -35,6 +35,10 @@ public sealed class UserChatServices(ProviderKeyStore keys, CredentialPipelines 
             if (key is not null)
                 return new ChatServiceChoice(GetOrCreate(provider, model, userId, key), ChatServiceProblem.None, pipelines.BreakerFor(provider, key.Value), UsesUserKey: true);
         }
+        // The provider's own service is never called with the server's key when it has deployments (nor can it be made
+        // without a key of its own): the chain calls each deployment's.
+        if (provider.Deployments.Count > 0)
+            return new ChatServiceChoice(null, ChatServiceProblem.None, null);
         return provider.IsUsable
             ? new ChatServiceChoice(provider.GetService(model), ChatServiceProblem.None, pipelines.BreakerFor(provider, null))
             : new ChatServiceChoice(null, provider.AcceptsUserKeys ? ChatServiceProblem.NoKey : ChatServiceProblem.NotConfigured, null);
@@ -56,7 +60,8 @@ public sealed class UserChatServices(ProviderKeyStore keys, CredentialPipelines 
 
 /// <summary>
 /// The service to call, or why there is none; the circuit breaker its calls go through (null for echo); and whether it
-/// calls with the user's own key (<paramref name="UsesUserKey"/>).
+/// calls with the user's own key (<paramref name="UsesUserKey"/>). No service and no problem: the provider's deployments
+/// serve (see <see cref="Providers.Balancing.DeploymentTargets"/>).
 /// </summary>
 public readonly record struct ChatServiceChoice(IChatCompletionService? Service, ChatServiceProblem Problem, CredentialBreaker? Breaker, bool UsesUserKey = false);
 

@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
+using LlmPlatform.Llm.Providers.Balancing;
 using Microsoft.SemanticKernel.ChatCompletion;
 
 namespace LlmPlatform.Llm.Providers;
 
 /// <summary>A configured provider as the pipeline sees it: its models, whether it can be used, and its SK service.</summary>
 /// <param name="createService">Makes the service for a model, with a user's key or (null) the server's.</param>
-public sealed class ChatProvider(string name, ProviderOptions options, Func<string, string?, IChatCompletionService> createService)
+/// <param name="deployments">The deployments server-key calls are spread over; none, the provider itself.</param>
+public sealed class ChatProvider(
+    string name, ProviderOptions options, Func<string, string?, IChatCompletionService> createService, IReadOnlyList<ProviderDeployment>? deployments = null)
 {
     // Semantic Kernel's connectors are bound to one model each.
     private readonly ConcurrentDictionary<string, IChatCompletionService> _services = new(StringComparer.Ordinal);
@@ -18,8 +21,13 @@ public sealed class ChatProvider(string name, ProviderOptions options, Func<stri
 
     public string DefaultModel => options.DefaultModel ?? options.Models.Keys.First();
 
+    /// <summary>The deployments its server-key calls are spread over (users' own keys call the provider itself); empty for none.</summary>
+    public IReadOnlyList<ProviderDeployment> Deployments { get; } = deployments ?? [];
+
+    public BalancingOptions Balancing => options.Balancing;
+
     /// <summary>False when a key or endpoint it needs is missing; such a provider is listed but refuses requests.</summary>
-    public bool IsUsable => options.Kind switch
+    public bool IsUsable => Deployments.Count > 0 ? Deployments.Any(d => d.Calls.IsUsable) : options.Kind switch
     {
         ProviderKind.Echo => true,
         ProviderKind.OpenAI => !string.IsNullOrWhiteSpace(options.ApiKey),

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using LlmPlatform.Llm.Providers.Balancing;
 using LlmPlatform.Llm.Providers.Routing;
 
 namespace LlmPlatform.Llm.Providers;
@@ -111,18 +112,42 @@ public sealed class ProviderOptions
     /// <summary>Retries, per-attempt timeout and circuit breaker of the provider's HTTP calls.</summary>
     public ProviderResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>
+    /// Several deployments of the same models (other endpoints and/or keys), each with its own circuit breaker; empty,
+    /// the provider is one deployment of its own <see cref="Endpoint"/> and <see cref="ApiKey"/>.
+    /// </summary>
+    public List<ProviderDeploymentOptions> Deployments { get; set; } = [];
+
+    /// <summary>How generations are spread over <see cref="Deployments"/>.</summary>
+    public BalancingOptions Balancing { get; set; } = new();
+
+    /// <summary>The same provider as one of its deployments: its endpoint and key, where it sets them.</summary>
+    internal ProviderOptions ForDeployment(ProviderDeploymentOptions deployment)
+    {
+        var copy = (ProviderOptions)MemberwiseClone();
+        copy.Endpoint = deployment.Endpoint ?? Endpoint;
+        copy.ApiKey = deployment.ApiKey ?? ApiKey;
+        copy.Deployments = [];
+        return copy;
+    }
+
     internal IEnumerable<ValidationResult> Validate(string path)
     {
         foreach (var result in Annotations(this, path))
             yield return result;
         foreach (var result in Annotations(Resilience, path + ":Resilience"))
             yield return result;
+        foreach (var result in Annotations(Balancing, path + ":Balancing"))
+            yield return result;
+        foreach (var result in DeploymentValidation.Validate(this, path))
+            yield return result;
 
         if (!Enum.IsDefined(Kind))
             yield return new($"{path}:Kind is not a provider kind; use {ProviderKindConverter.Spellings}.", [path + ":Kind"]);
-        if (Kind is ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible or ProviderKind.Ollama && Endpoint is null)
+        // With deployments, each deployment without an endpoint of its own is checked instead.
+        if (Kind is ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible or ProviderKind.Ollama && Endpoint is null && Deployments.Count == 0)
             yield return new($"{path}:Endpoint is required for a provider of kind {ProviderKindConverter.Spell(Kind)}.", [path + ":Endpoint"]);
-        if (Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        if (Endpoint is { } endpoint && !IsHttpUrl(endpoint))
             yield return new($"{path}:Endpoint must be an absolute http or https URL.", [path + ":Endpoint"]);
         if (Kind != ProviderKind.Echo && Models.Count == 0)
             yield return new($"{path}:Models must list at least one model (Llm:Providers:<name>:Models:<model>:ContextWindow).", [path + ":Models"]);
@@ -140,6 +165,9 @@ public sealed class ProviderOptions
                 yield return new($"{modelPath}:ResponseFormats lists {string.Join(", ", uncarried)}, which a provider of kind {ProviderKindConverter.Spell(Kind)} cannot send.", [modelPath + ":ResponseFormats"]);
         }
     }
+
+    internal static bool IsHttpUrl(Uri endpoint) =>
+        endpoint.IsAbsoluteUri && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps);
 
     private static IEnumerable<ValidationResult> Annotations(object options, string path)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
+using LlmPlatform.Llm.Providers.Balancing;
 using LlmPlatform.Llm.Providers.Routing;
 
 namespace LlmPlatform.Llm.Providers;
@@ -25,26 +26,34 @@ internal static class ProviderHttpClients
     public static IServiceCollection AddProviderHttpClients(this IServiceCollection services, IConfiguration configuration)
     {
         var providers = configuration.GetSection(LlmOptions.Section).GetSection(nameof(LlmOptions.Providers));
-        foreach (var name in providers.GetChildren().Select(p => p.Key))
+        foreach (var provider in providers.GetChildren())
         {
-            services.AddHttpClient(ProviderRegistry.HttpClientName(name))
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-                {
-                    // The connectors keep their HttpClient for the life of the process, so the factory never rotates
-                    // its handler: let the connection pool retire connections instead (DNS changes, load balancers).
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                    // A reply disposed before its end (a cancelled generation) closes its connection at once. The
-                    // default drains it for up to 2 s to reuse the connection, and all that while the provider keeps
-                    // generating, and billing, tokens nobody reads.
-                    MaxResponseDrainSize = 0,
-                })
-                // Keys travel in headers (Authorization, api-key): no header value is ever logged. The factory's
-                // default since .NET 8, said here so that turning on header logging to debug cannot leak a key.
-                .RedactLoggedHeaders(_ => true)
-                // The pipeline is chosen per request by the credential it carries: one breaker per key, not per provider.
-                .AddHttpMessageHandler(provider => new ResilienceHandler(
-                    request => provider.GetRequiredService<CredentialPipelines>().For(name, request)));
+            var name = provider.Key;
+            // The pipeline is chosen per request by the credential it carries: one breaker per key, not per provider.
+            Add(services, ProviderRegistry.HttpClientName(name), (pipelines, request) => pipelines.For(name, request));
+            // Each deployment calls through a client of its own, so that its breaker is its own.
+            foreach (var deployment in provider.GetSection(nameof(ProviderOptions.Deployments)).GetChildren()
+                .Select(d => d[nameof(ProviderDeploymentOptions.Name)]).OfType<string>())
+                Add(services, ProviderRegistry.HttpClientName(name, deployment), (pipelines, _) => pipelines.DeploymentBreaker(name, deployment).Pipeline);
         }
         return services;
     }
+
+    private static void Add(IServiceCollection services, string clientName, Func<CredentialPipelines, HttpRequestMessage, Polly.ResiliencePipeline<HttpResponseMessage>> pipeline) =>
+        services.AddHttpClient(clientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // The connectors keep their HttpClient for the life of the process, so the factory never rotates
+                // its handler: let the connection pool retire connections instead (DNS changes, load balancers).
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                // A reply disposed before its end (a cancelled generation) closes its connection at once. The
+                // default drains it for up to 2 s to reuse the connection, and all that while the provider keeps
+                // generating, and billing, tokens nobody reads.
+                MaxResponseDrainSize = 0,
+            })
+            // Keys travel in headers (Authorization, api-key): no header value is ever logged. The factory's
+            // default since .NET 8, said here so that turning on header logging to debug cannot leak a key.
+            .RedactLoggedHeaders(_ => true)
+            .AddHttpMessageHandler(provider => new ResilienceHandler(
+                request => pipeline(provider.GetRequiredService<CredentialPipelines>(), request)));
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using LlmPlatform.Llm.Providers.Balancing;
 using LlmPlatform.Llm.Providers.Echo;
 using LlmPlatform.Llm.Providers.Ollama;
 using LlmPlatform.Llm.Providers.Routing;
@@ -28,7 +29,18 @@ public sealed class ProviderRegistry
             // Only echo may leave its models out (options validation refuses the others): it has one of its own.
             if (provider.Models.Count == 0 && provider.Kind == ProviderKind.Echo)
                 provider.Models[EchoChatCompletionService.DefaultModel] = new ModelOptions();
-            _providers[name] = new ChatProvider(name, provider, (model, apiKey) => Create(name, provider, model, apiKey ?? provider.ApiKey, httpClients, clock));
+            var deployments = provider.Deployments.Select(d =>
+            {
+                var calls = provider.ForDeployment(d);
+                var client = HttpClientName(name, d.Name);
+                return new ProviderDeployment(d.Name, new ChatProvider(name, calls, (model, _) => Create(name, calls, model, calls.ApiKey, httpClients, clock, client)));
+            }).ToList();
+            // Users' own keys call the provider's endpoint, or its first deployment's when it has none of its own.
+            var own = provider.Endpoint is null && provider.Deployments.Count > 0
+                ? provider.ForDeployment(new() { Endpoint = provider.Deployments[0].Endpoint })
+                : provider;
+            _providers[name] = new ChatProvider(name, own,
+                (model, apiKey) => Create(name, own, model, apiKey ?? own.ApiKey, httpClients, clock, HttpClientName(name)), deployments);
         }
         DefaultProvider = options.Value.DefaultProvider;
     }
@@ -42,12 +54,15 @@ public sealed class ProviderRegistry
     /// <summary>The name of the HTTP client a provider's calls go through (timeouts and resilience hang on it).</summary>
     public static string HttpClientName(string provider) => "llm:" + provider;
 
+    /// <summary>The name of the HTTP client of one deployment of a provider (its own circuit breaker hangs on it).</summary>
+    public static string HttpClientName(string provider, string deployment) => $"llm:{provider}/{deployment}";
+
     private static IChatCompletionService Create(
-        string name, ProviderOptions provider, string model, string? apiKey, IHttpClientFactory httpClients, TimeProvider clock)
+        string name, ProviderOptions provider, string model, string? apiKey, IHttpClientFactory httpClients, TimeProvider clock, string clientName)
     {
         HttpClient Http()
         {
-            var client = httpClients.CreateClient(HttpClientName(name));
+            var client = httpClients.CreateClient(clientName);
             client.Timeout = provider.Timeout;
             return client;
         }

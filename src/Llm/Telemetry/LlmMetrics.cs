@@ -15,6 +15,7 @@ public sealed class LlmMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _cacheLookups;
+    private readonly Counter<long> _deploymentRequests;
     private readonly GenAiInstruments _genAi;
 
     public LlmMetrics(IMeterFactory meters)
@@ -27,6 +28,8 @@ public sealed class LlmMetrics
             "Generations that moved on to their next target because one failed before its first token.");
         _cacheLookups = Meter.CreateCounter<long>("llmplatform.cache.lookups", "{lookup}",
             "Response cache lookups, by result (hit or miss).");
+        _deploymentRequests = Meter.CreateCounter<long>("llmplatform.provider.deployment.requests", "{request}",
+            "Calls sent to each deployment of a provider with several (load balancing).");
         _genAi = new GenAiInstruments(Meter);
     }
 
@@ -50,6 +53,10 @@ public sealed class LlmMetrics
 
     public void CacheLookedUp(string provider, string model, bool hit) =>
         _cacheLookups.Add(1, new(TagNames.Provider, provider), new(TagNames.Model, model), new(TagNames.Result, hit ? "hit" : "miss"));
+
+    /// <summary>A call went to <paramref name="deployment"/> of <paramref name="provider"/>.</summary>
+    public void DeploymentPicked(string provider, string deployment) =>
+        _deploymentRequests.Add(1, new(TagNames.Provider, provider), new(TagNames.Deployment, deployment));
 
     /// <summary>A generation started running on this instance (it counts as active until <see cref="GenerationEnded"/>).</summary>
     public void GenerationBegan() => _genAi.Active.Add(1);
@@ -77,5 +84,6 @@ public sealed class LlmMetrics
         public const string Operation = "gen_ai.operation.name";
         public const string TokenType = "gen_ai.token.type";
         public const string ErrorType = "error.type";
+        public const string Deployment = "llmplatform.deployment";
     }
 }

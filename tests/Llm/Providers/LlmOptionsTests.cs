@@ -143,6 +143,62 @@ public sealed class LlmOptionsTests
         await host.StopAsync();
     }
 
+    [Theory]
+    [InlineData("", "http://127.0.0.1:8001/v1", "Llm:Providers:p:Deployments:1:Name is required")]
+    [InlineData("has space", "http://127.0.0.1:8001/v1", "Llm:Providers:p:Deployments:1:Name is required")]
+    [InlineData("EAST", "http://127.0.0.1:8001/v1", "Llm:Providers:p:Deployments:1:Name \"EAST\" is used by another deployment")]
+    [InlineData("west", "ftp://127.0.0.1/v1", "Llm:Providers:p:Deployments:1:Endpoint must be an absolute http or https URL")]
+    [InlineData("west", null, "Llm:Providers:p:Deployments:1:Endpoint is required")]
+    public async Task Start_BadDeploymentsEntry_FailsNamingIt(string name, string? endpoint, string expected)
+    {
+        var failure = await StartFailureAsync(
+        [
+            .. Provider("openai-compatible", endpoint: null),
+            new("Llm:Providers:p:Deployments:0:Name", "east"),
+            new("Llm:Providers:p:Deployments:0:Endpoint", "http://127.0.0.1:8000/v1"),
+            new("Llm:Providers:p:Deployments:1:Name", name),
+            new("Llm:Providers:p:Deployments:1:Endpoint", endpoint),
+        ]);
+
+        Assert.Contains(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Llm:Providers:p:Balancing:Strategy", "Random", "Llm:Providers:p:Balancing:Strategy must be RoundRobin or LeastInFlight")]
+    [InlineData("Llm:Providers:p:Balancing:Strategy", "1", "Llm:Providers:p:Balancing:Strategy must be RoundRobin or LeastInFlight")]
+    [InlineData("Llm:Providers:p:Balancing:CoolDown", "-00:00:01", "Llm:Providers:p:Balancing")]
+    public async Task Start_BadBalancingSetting_FailsNamingIt(string key, string value, string expected)
+    {
+        var failure = await StartFailureAsync(
+        [
+            .. Provider("openai-compatible"),
+            new("Llm:Providers:p:Deployments:0:Name", "east"),
+            new(key, value),
+        ]);
+
+        Assert.Contains(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deployments_WithoutEndpointOrKeyOfTheirOwn_UseTheProvidersAndAreUsable()
+    {
+        using var host = Build(
+        [
+            .. Provider("openai-compatible"),
+            new("Llm:Providers:p:Deployments:0:Name", "east"),
+            new("Llm:Providers:p:Deployments:1:Name", "west"),
+            new("Llm:Providers:p:Deployments:1:ApiKey", "k2"),
+            new("Llm:Providers:p:Balancing:Strategy", "leastinflight"),
+        ]);
+        await host.StartAsync();
+
+        var provider = host.Services.GetRequiredService<ProviderRegistry>().Find("p")!;
+        Assert.Equal(["east", "west"], provider.Deployments.Select(d => d.Name));
+        Assert.All(provider.Deployments, d => Assert.True(d.Calls.IsUsable));
+        Assert.Equal(Llm.Providers.Balancing.BalancingStrategy.LeastInFlight, provider.Balancing.Strategy);
+        await host.StopAsync();
+    }
+
     private static KeyValuePair<string, string?>[] Provider(string kind, string? endpoint = "http://127.0.0.1:8000/v1") =>
     [
         new("Llm:Providers:p:Kind", kind),

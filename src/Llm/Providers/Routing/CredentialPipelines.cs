@@ -27,6 +27,7 @@ public sealed class CredentialPipelines : IDisposable
     private const string ApiKeyHeader = "api-key";
 
     private readonly ConcurrentDictionary<string, CredentialBreaker> _servers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (string Provider, string Deployment, CredentialBreaker Breaker)> _deployments = new(StringComparer.OrdinalIgnoreCase);
     private readonly MemoryCache _users;
     private readonly Lock _creating = new();
     private readonly IOptions<LlmOptions> _options;
@@ -43,7 +44,7 @@ public sealed class CredentialPipelines : IDisposable
         _users = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.MaxUserCredentialBreakers });
         // Beside the state it observes: read from the breakers at each collection, never a copy that could drift.
         metrics.Meter.CreateObservableGauge("llmplatform.provider.circuit.state", ObserveServerCircuits, "{state}",
-            "Circuit state of each provider's server-key breaker: 0 closed, 1 open, 2 half-open, 3 isolated (Polly's CircuitState).");
+            "Circuit state of each provider's server-key breaker (of each deployment, for a provider with several): 0 closed, 1 open, 2 half-open, 3 isolated (Polly's CircuitState).");
     }
 
     /// <summary>The key a provider's calls carry when the user brings none (what <see cref="ProviderRegistry"/> sends).</summary>
@@ -69,6 +70,22 @@ public sealed class CredentialPipelines : IDisposable
 
     /// <summary>The breaker of the server's key of <paramref name="provider"/>: the one every user without a key of their own shares.</summary>
     public CredentialBreaker ServerBreaker(string provider) => _servers.GetOrAdd(provider, name => Create(name));
+
+    /// <summary>The breaker of one deployment of <paramref name="provider"/> (its server credential: users' keys never go through a deployment).</summary>
+    public CredentialBreaker DeploymentBreaker(string provider, string deployment) =>
+        _deployments.GetOrAdd($"{provider}/{deployment}", _ => (provider, deployment, Create(provider))).Breaker;
+
+    /// <summary>
+    /// The breakers the server's own calls to <paramref name="provider"/> go through: one per deployment (named), or the
+    /// server key's (no name); none for echo.
+    /// </summary>
+    public IEnumerable<(string? Deployment, CredentialBreaker Breaker)> ServerBreakers(ChatProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        if (provider.Deployments.Count > 0)
+            return provider.Deployments.Select(d => ((string?)d.Name, DeploymentBreaker(provider.Name, d.Name)));
+        return BreakerFor(provider, null) is { } breaker ? [(null, breaker)] : [];
+    }
 
     /// <summary>The breaker a call with <paramref name="userKey"/> (null: the server's key) goes through; null for echo, which makes no HTTP call.</summary>
     public CredentialBreaker? BreakerFor(ChatProvider provider, string? userKey)
@@ -163,7 +180,9 @@ public sealed class CredentialPipelines : IDisposable
     }
 
     private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> ObserveServerCircuits() =>
-        _servers.Select(s => new System.Diagnostics.Metrics.Measurement<int>((int)s.Value.State, new KeyValuePair<string, object?>(LlmMetrics.TagNames.Provider, s.Key)));
+        _servers.Select(s => new System.Diagnostics.Metrics.Measurement<int>((int)s.Value.State, new KeyValuePair<string, object?>(LlmMetrics.TagNames.Provider, s.Key)))
+            .Concat(_deployments.Values.Select(d => new System.Diagnostics.Metrics.Measurement<int>((int)d.Breaker.State,
+                new KeyValuePair<string, object?>(LlmMetrics.TagNames.Provider, d.Provider), new KeyValuePair<string, object?>(LlmMetrics.TagNames.Deployment, d.Deployment))));
 
     /// <summary>The pause a response asks for in its Retry-After header (seconds or a date), if any.</summary>
     private TimeSpan? RetryAfter(HttpResponseMessage? response) => response?.Headers.RetryAfter switch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using LlmPlatform.Llm.Providers.Balancing;
 using LlmPlatform.Llm.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
@@ -19,13 +20,15 @@ public sealed partial class TargetChain
     private readonly LlmMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeSpan _firstTokenTimeout;
+    private readonly DeploymentBalancer _balancer;
 
-    internal TargetChain(IReadOnlyList<PreparedTarget> targets, LlmMetrics metrics, ILogger logger, TimeSpan firstTokenTimeout)
+    internal TargetChain(IReadOnlyList<PreparedTarget> targets, LlmMetrics metrics, ILogger logger, TimeSpan firstTokenTimeout, DeploymentBalancer balancer)
     {
         Targets = targets;
         _metrics = metrics;
         _logger = logger;
         _firstTokenTimeout = firstTokenTimeout;
+        _balancer = balancer;
         Serving = targets.FirstOrDefault(t => t.Callable) ?? targets.FirstOrDefault()!;
     }
 
@@ -47,7 +50,7 @@ public sealed partial class TargetChain
     public TargetChain Replaying(PreparedTarget target, IChatCompletionService replay)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return new([target with { Chat = target.Chat with { Service = replay }, SkipReason = null }], _metrics, _logger, _firstTokenTimeout);
+        return new([target with { Chat = target.Chat with { Service = replay }, SkipReason = null, Deployment = null }], _metrics, _logger, _firstTokenTimeout, _balancer);
     }
 
     /// <summary>
@@ -69,6 +72,7 @@ public sealed partial class TargetChain
                 continue;
             }
             attemptStarting();
+            using var running = target.Deployment is { } deployment ? _balancer.Calling(target.Provider, deployment) : null;
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             // The last target waits for its first token as long as a generation without a route does.
             if (i < lastCallable)
@@ -85,13 +89,20 @@ public sealed partial class TargetChain
                         break;
                 }
             }
-            catch (Exception e) when (i < lastCallable && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 failure = attempt.IsCancellationRequested ? "first_token_timeout" : ReasonOf(e);
+                // The last target's failure is the generation's; a deployment that failed still cools down.
+                if (i == lastCallable)
+                {
+                    await DeploymentFailedAsync(target, failure);
+                    throw;
+                }
             }
             if (failure is not null)
             {
                 await reply.DisposeAsync();
+                await DeploymentFailedAsync(target, failure);
                 FailedOver(generationId, target, failure);
                 continue;
             }
@@ -110,6 +121,9 @@ public sealed partial class TargetChain
             yield break;
         }
     }
+
+    private Task DeploymentFailedAsync(PreparedTarget target, string reason) =>
+        target.Deployment is { } deployment ? _balancer.FailedAsync(target.Target.Provider, deployment, reason) : Task.CompletedTask;
 
     private void FailedOver(Guid generationId, PreparedTarget from, string reason)
     {

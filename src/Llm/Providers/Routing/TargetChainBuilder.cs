@@ -1,6 +1,7 @@
 using LlmPlatform.Llm.Chat;
 using LlmPlatform.Llm.Generation;
 using LlmPlatform.Llm.Keys;
+using LlmPlatform.Llm.Providers.Balancing;
 using LlmPlatform.Llm.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ namespace LlmPlatform.Llm.Providers.Routing;
 /// </summary>
 public sealed class TargetChainBuilder(
     UserChatServices chatServices, ChatHistoryBuilder histories, LlmMetrics metrics, TimeProvider clock,
-    IOptions<LlmOptions> options, ILogger<TargetChain> logger)
+    IOptions<LlmOptions> options, ILogger<TargetChain> logger, DeploymentTargets deployments)
 {
     public async Task<TargetPlan> BuildAsync(IReadOnlyList<RouteTarget> targets, TargetNeeds needs, Guid userId, CancellationToken cancellationToken)
     {
@@ -27,14 +28,17 @@ public sealed class TargetChainBuilder(
         {
             // The user's own key for the provider when they set one, else the server's.
             var chat = await chatServices.ChooseAsync(target.Provider, target.Model, userId, cancellationToken);
-            var (unavailable, skip) = Availability(target.Provider, chat);
+            // A provider with several deployments is as many targets (server-key calls only: a user's own key calls the provider).
+            var balanced = chat is { Service: null, Problem: ChatServiceProblem.None } && target.Provider.Deployments.Count > 0;
+            var (unavailable, skip) = balanced ? (null, null) : Availability(target.Provider, chat);
             var (ready, unsuitable) = Prepare(target, needs, chat, unavailable, skip);
+            var expanded = balanced && ready is not null ? await deployments.ExpandAsync(ready, Availability, cancellationToken) : null;
             // As for a single provider: that it cannot be called is said before what it cannot take.
-            firstProblem ??= unavailable ?? unsuitable;
+            firstProblem ??= (expanded is null ? unavailable : expanded.All(t => !t.Callable) ? expanded[0].Unavailable : null) ?? unsuitable;
             if (ready is not null)
-                prepared.Add(ready);
+                prepared.AddRange(expanded ?? [ready]);
         }
-        var chain = new TargetChain(prepared, metrics, logger, options.Value.Routing.FirstTokenTimeout);
+        var chain = new TargetChain(prepared, metrics, logger, options.Value.Routing.FirstTokenTimeout, deployments.Balancer);
         if (prepared.Any(t => t.Callable))
             return new TargetPlan(chain, null);
         return new TargetPlan(chain, firstProblem is { Code: GenerationErrorCodes.ProviderUnavailable, RetryAfter: not null }
@@ -42,7 +46,7 @@ public sealed class TargetChainBuilder(
             : firstProblem);
     }
 
-    private (GenerationError? Unavailable, string? SkipReason) Availability(ChatProvider provider, ChatServiceChoice chat)
+    internal (GenerationError? Unavailable, string? SkipReason) Availability(ChatProvider provider, ChatServiceChoice chat)
     {
         if (chat.Service is null)
         {
