@@ -51,7 +51,7 @@ public static class LoadProcess
         using var load = ChildProcess.Start("load", command, cpus);
         await load.WaitForExitAsync(warmup + (duration * targets.Count) + TimeSpan.FromMinutes(1), cancellationToken);
         exited();
-        var json = load.StandardOutput().Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
+        var json = load.LastJsonLine();
         var result = json is null ? null : JsonSerializer.Deserialize(json, LoadJsonContext.Default.LoadResult);
         if (result is null)
             throw new BenchmarkFailedException($"the load generator printed no result.\n{load.Output()}");

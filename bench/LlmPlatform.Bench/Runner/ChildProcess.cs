@@ -11,6 +11,8 @@ public sealed class ChildProcess : IDisposable
 {
     private const int KeptOutput = 64 * 1024;
 
+    private volatile string? _lastJsonLine;
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
@@ -65,6 +67,9 @@ public sealed class ChildProcess : IDisposable
         process.OutputDataReceived += (_, e) =>
         {
             Append(child._stdout, e.Data);
+            // Kept whole: a client's result line can be longer than the kept tail of the output.
+            if (e.Data is ['{', ..])
+                child._lastJsonLine = e.Data;
             child.Match(e.Data);
         };
         process.ErrorDataReceived += (_, e) => Append(child._stderr, e.Data);
@@ -127,6 +132,9 @@ public sealed class ChildProcess : IDisposable
                 _awaited.RemoveAll(a => a.Line == line);
         }
     }
+
+    /// <summary>The last line of standard output that starts with <c>{</c>, whole, however long; null before one.</summary>
+    public string? LastJsonLine() => _lastJsonLine;
 
     public string StandardOutput()
     {

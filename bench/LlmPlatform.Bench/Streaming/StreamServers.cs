@@ -113,7 +113,7 @@ public sealed class StreamServers : IDisposable
     {
         using var client = ChildProcess.Start("stream-client", [.. Paths.Self, "stream-client", .. arguments], cpus);
         var exit = await client.WaitForExitAsync(timeout, cancellationToken);
-        var json = client.StandardOutput().Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
+        var json = client.LastJsonLine();
         if (json is null || (exit != 0 && !allowFailure))
             throw new BenchmarkFailedException($"stream-client exited with code {exit}.\n{client.Output()}");
         return json;
