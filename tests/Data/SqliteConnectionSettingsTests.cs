@@ -43,6 +43,22 @@ public sealed class SqliteConnectionSettingsTests : IAsyncLifetime
         Assert.Equal("1", await PragmaAsync(connection, "synchronous")); // 1 is NORMAL
     }
 
+    [Fact]
+    public async Task PooledConnection_OpenedAgain_KeepsItsSettings()
+    {
+        var contexts = _host!.Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>();
+        for (var i = 0; i < 3; i++)
+        {
+            // Each context opens and closes its connection: the second and third get the pooled one back.
+            await using var db = await contexts.CreateDbContextAsync();
+            await db.Database.OpenConnectionAsync();
+            var connection = db.Database.GetDbConnection();
+            Assert.Equal("7000", await PragmaAsync(connection, "busy_timeout"));
+            Assert.Equal("1", await PragmaAsync(connection, "synchronous"));
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     private static async Task<string?> PragmaAsync(DbConnection connection, string pragma)
     {
         await using var command = connection.CreateCommand();
